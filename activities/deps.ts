@@ -1,0 +1,30 @@
+import { Context } from '@temporalio/activity';
+import type { Db } from '../src/db/pool';
+import type { LinkSigner } from '../src/links';
+import type { Mailer } from '../src/mail/mailer';
+import type { SecretBox } from '../src/secrets';
+
+/** Everything activities need, supplied by the worker (src/worker.ts) or a test. */
+export type ActivityDeps = {
+  db: Db;
+  box: SecretBox;
+  links: LinkSigner;
+  mailer: Mailer;
+  settings: {
+    publicUrl: string;
+    reportLinkTtlDays: number;
+    hireLinkTtlDays: number;
+    inboundMailDomain: string;
+    leverRequestsPerSecond: number;
+    leverBurst: number;
+  };
+};
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The calling workflow's ids: activities here only ever run on behalf of a workflow. */
+export function callingWorkflow(): { workflowId: string; runId: string } {
+  const execution = Context.current().info.workflowExecution;
+  if (!execution) throw new Error('this activity must be called from a workflow');
+  return execution;
+}

@@ -1,0 +1,12 @@
+import type { ActivityDeps } from './deps';
+import { emailActivities } from './email';
+import { leverActivities } from './lever';
+import { recordActivities } from './records';
+
+/** The worker's activities, built from their dependencies; the workflow proxies this type. */
+export function createActivities(deps: ActivityDeps) {
+  return { ...leverActivities(deps), ...recordActivities(deps), ...emailActivities(deps) };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { ActivityDeps } from './deps';

@@ -1,0 +1,115 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { findConnection } from '../src/db/connections';
+import { reserveLeverSlot } from '../src/db/rate-limit';
+import { LeverClient, LeverError } from '../src/lever/client';
+import type { Opportunity } from '../src/lever/schemas';
+import type { ActivityDeps } from './deps';
+
+export type CandidateSnapshot = {
+  inTriggerStage: boolean;
+  candidateName: string;
+  candidateEmail: string | null;
+  postingTitle: string | null;
+  postingTags: string[];
+  ownerName: string | null;
+  ownerEmail: string | null;
+};
+
+export type PublishInput = { connectionId: string; opportunityId: string; reportUrl: string; marker: string; note: string };
+export type NoteInput = { connectionId: string; opportunityId: string; marker: string; note: string };
+export type HireSyncInput = NoteInput & { tags: string[]; archiveAsHired: boolean };
+
+/**
+ * Lever reads and writes. Every write is preceded by a look for its own marker, so an attempt
+ * retried after Lever committed the write (response lost, worker killed) does not write twice.
+ */
+export function leverActivities(deps: ActivityDeps) {
+  async function lever(connectionId: string): Promise<LeverClient> {
+    const connection = await findConnection(deps.db, deps.box, connectionId);
+    if (!connection) throw ApplicationFailure.nonRetryable(`connection ${connectionId} no longer exists`, 'ConnectionNotFound');
+    const { leverRequestsPerSecond: rate, leverBurst: burst } = deps.settings;
+    return new LeverClient({
+      baseUrl: connection.leverBaseUrl,
+      apiKey: connection.apiKey,
+      // One bucket per API key in Postgres, shared by every worker: Lever's limit is per key.
+      beforeRequest: async () => {
+        const waitMs = await reserveLeverSlot(deps.db, connection.apiKeyFingerprint, rate, burst);
+        if (waitMs > 0) await sleep(waitMs);
+      },
+    });
+  }
+
+  async function postNoteOnce(client: LeverClient, opportunityId: string, marker: string, note: string): Promise<void> {
+    const notes = await client.listNotes(opportunityId);
+    if (notes.some((n) => JSON.stringify(n).includes(marker))) return;
+    await client.addNote(opportunityId, `${note}\n${marker}`);
+  }
+
+  return {
+    async readCandidate(input: { connectionId: string; opportunityId: string; triggerStageId: string }): Promise<CandidateSnapshot> {
+      return leverCall(async () => {
+        const client = await lever(input.connectionId);
+        const opp = await client.getOpportunity(input.opportunityId);
+        const postingId = postingOf(opp);
+        const posting = postingId ? await client.getPosting(postingId) : undefined;
+        const owner = typeof opp.owner === 'string' ? await client.getUser(opp.owner) : opp.owner ?? undefined;
+        return {
+          inTriggerStage: stageOf(opp) === input.triggerStageId && !isArchived(opp),
+          candidateName: opp.name ?? 'the candidate',
+          candidateEmail: opp.emails[0] ?? null,
+          postingTitle: posting?.text ?? null,
+          postingTags: [...new Set([...(posting?.tags ?? []), ...opp.tags])],
+          ownerName: owner?.name ?? null,
+          ownerEmail: owner?.email ?? null,
+        };
+      });
+    },
+
+    async postNote(input: NoteInput): Promise<void> {
+      return leverCall(async () => postNoteOnce(await lever(input.connectionId), input.opportunityId, input.marker, input.note));
+    },
+
+    /** The report link on the opportunity, then the summary note: each exactly once. */
+    async publishReport(input: PublishInput): Promise<void> {
+      return leverCall(async () => {
+        const client = await lever(input.connectionId);
+        const opp = await client.getOpportunity(input.opportunityId);
+        if (!opp.links.includes(input.reportUrl)) await client.addLinks(input.opportunityId, [input.reportUrl]);
+        await postNoteOnce(client, input.opportunityId, input.marker, input.note);
+      });
+    },
+
+    async syncHireOutcome(input: HireSyncInput): Promise<void> {
+      return leverCall(async () => {
+        const client = await lever(input.connectionId);
+        await postNoteOnce(client, input.opportunityId, input.marker, input.note);
+        const opp = await client.getOpportunity(input.opportunityId);
+        const missing = input.tags.filter((t) => !opp.tags.includes(t));
+        if (missing.length > 0) await client.addTags(input.opportunityId, missing);
+        if (input.archiveAsHired && !isArchived(opp)) {
+          const reason = await client.hiredArchiveReasonId();
+          if (!reason) throw ApplicationFailure.nonRetryable('this Lever account has no "hired" archive reason', 'LeverNoHiredReason');
+          await client.archive(input.opportunityId, reason);
+        }
+      });
+    },
+  };
+}
+
+/** Permanent Lever errors (400/401/403/404) must not be retried; everything else is, with backoff. */
+async function leverCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof LeverError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, err.type);
+    throw err;
+  }
+}
+
+const stageOf = (o: Opportunity) => (typeof o.stage === 'string' ? o.stage : o.stage?.id);
+const isArchived = (o: Opportunity) => Boolean(o.archived?.archivedAt ?? (o as { archivedAt?: number }).archivedAt);
+function postingOf(o: Opportunity): string | undefined {
+  const app = o.applications[0];
+  return typeof app === 'object' ? app.posting ?? undefined : undefined;
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env. Every process parses it once at start-up;
+ * a bad value names the variable and stops the process (see main.ts / worker.ts).
+ */
+const emptyAsUnset = (v: unknown) => (v === '' ? undefined : v);
+const str = () => z.preprocess(emptyAsUnset, z.string());
+const int = () => z.preprocess(emptyAsUnset, z.coerce.number().int());
+
+const Env = z.object({
+  PORT: int().pipe(z.number().min(0).max(65535)).default(3000),
+  PUBLIC_URL: str().pipe(z.url()).default('http://localhost:3000'),
+  DATABASE_URL: str().pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  TEMPORAL_ADDRESS: str().default('localhost:7233'),
+  TEMPORAL_NAMESPACE: str().default('default'),
+  TEMPORAL_TASK_QUEUE: str().default('refcheck'),
+  /** 32 random bytes, base64: encrypts Lever API keys and signing tokens at rest (AES-256-GCM). */
+  REFCHECK_ENCRYPTION_KEY: str().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+  /** Signs the links in mails (report, hire confirmation). */
+  REFCHECK_LINK_SECRET: str().pipe(z.string().min(32, 'must be at least 32 characters')),
+  /** Bearer token for the admin API. */
+  REFCHECK_ADMIN_TOKEN: str().pipe(z.string().min(24, 'must be at least 24 characters')),
+  SMTP_URL: str().pipe(z.url()).default('smtp://localhost:1025'),
+  MAIL_FROM: str().default('refcheck <refcheck@localhost>'),
+  /** Replies to hire-confirmation mails go to hire+<token>@INBOUND_MAIL_DOMAIN. */
+  INBOUND_MAIL_DOMAIN: str().default('reply.localhost'),
+  /** Port of the built-in SMTP listener for those replies; 0 turns it off (use the HTTP inbound hook instead). */
+  INBOUND_SMTP_PORT: int().pipe(z.number().min(0).max(65535)).default(2525),
+  /** Shared secret a mail provider's inbound webhook sends as a Bearer token; unset turns the endpoint off. */
+  INBOUND_MAIL_SECRET: str().pipe(z.string().min(24)).optional(),
+  WEBHOOK_BODY_LIMIT_BYTES: int().pipe(z.number().min(1024)).default(32 * 1024),
+  REPORT_LINK_TTL_DAYS: int().pipe(z.number().min(1)).default(180),
+  HIRE_LINK_TTL_DAYS: int().pipe(z.number().min(1)).default(30),
+  /** Lever allows 10 req/s per key with bursts to 20; stay under it with a margin for network jitter. */
+  LEVER_REQUESTS_PER_SECOND: int().pipe(z.number().min(1).max(10)).default(8),
+  LEVER_BURST: int().pipe(z.number().min(1).max(20)).default(15),
+  LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+});
+
+export type Config = z.infer<typeof Env>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    // Name the variable, never echo its value: some of them are secrets.
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,80 @@
+import type { Db } from './pool';
+import type { SecretBox } from '../secrets';
+
+export const WEBHOOK_EVENTS = ['candidateStageChange', 'candidateHired', 'candidateArchiveChange', 'candidateDeleted'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export type HireSync = 'note-and-tag' | 'archive-as-hired';
+
+/** A connection as the rest of the code sees it: secrets opened, never to be logged. */
+export type Connection = {
+  id: string;
+  name: string;
+  leverBaseUrl: string;
+  apiKey: string;
+  apiKeyFingerprint: string;
+  triggerStageId: string;
+  hireConfirmationDelaySeconds: number;
+  ownerAnswerTimeoutSeconds: number;
+  hireSync: HireSync;
+};
+
+export type NewConnection = Omit<Connection, 'apiKeyFingerprint'> & { signingTokens: Partial<Record<WebhookEvent, string>> };
+
+type Row = {
+  id: string; name: string; lever_base_url: string; api_key_sealed: string; api_key_fingerprint: string;
+  trigger_stage_id: string; hire_confirmation_delay_seconds: number; owner_answer_timeout_seconds: number; hire_sync: HireSync;
+};
+
+export async function insertConnection(db: Db, box: SecretBox, c: NewConnection): Promise<void> {
+  await db.withTransaction(async (tx) => {
+    await tx.query(
+      `insert into lever_connections (id, name, lever_base_url, api_key_sealed, api_key_fingerprint, trigger_stage_id,
+         hire_confirmation_delay_seconds, owner_answer_timeout_seconds, hire_sync)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [c.id, c.name, c.leverBaseUrl, box.seal(c.apiKey), box.fingerprint(c.apiKey), c.triggerStageId,
+        c.hireConfirmationDelaySeconds, c.ownerAnswerTimeoutSeconds, c.hireSync],
+    );
+    for (const [event, token] of Object.entries(c.signingTokens)) {
+      if (!token) continue;
+      await tx.query('insert into lever_webhook_tokens (connection_id, event, token_sealed) values ($1, $2, $3)', [c.id, event, box.seal(token)]);
+    }
+  });
+}
+
+export async function findConnection(db: Db, box: SecretBox, id: string): Promise<Connection | undefined> {
+  const [row] = await db.query<Row>('select * from lever_connections where id = $1', [id]);
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    name: row.name,
+    leverBaseUrl: row.lever_base_url,
+    apiKey: box.open(row.api_key_sealed),
+    apiKeyFingerprint: row.api_key_fingerprint,
+    triggerStageId: row.trigger_stage_id,
+    hireConfirmationDelaySeconds: row.hire_confirmation_delay_seconds,
+    ownerAnswerTimeoutSeconds: row.owner_answer_timeout_seconds,
+    hireSync: row.hire_sync,
+  };
+}
+
+/** What the ingress needs for one delivery, in one query: the connection's settings and this event's token. */
+export type WebhookTarget = Omit<Connection, 'apiKey' | 'apiKeyFingerprint' | 'leverBaseUrl'> & { signingToken: string | null };
+
+export async function findWebhookTarget(db: Db, box: SecretBox, connectionId: string, event: string): Promise<WebhookTarget | undefined> {
+  const [row] = await db.query<Row & { token_sealed: string | null }>(
+    `select c.*, t.token_sealed from lever_connections c
+       left join lever_webhook_tokens t on t.connection_id = c.id and t.event = $2
+      where c.id = $1`,
+    [connectionId, event],
+  );
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    name: row.name,
+    triggerStageId: row.trigger_stage_id,
+    hireConfirmationDelaySeconds: row.hire_confirmation_delay_seconds,
+    ownerAnswerTimeoutSeconds: row.owner_answer_timeout_seconds,
+    hireSync: row.hire_sync,
+    signingToken: row.token_sealed ? box.open(row.token_sealed) : null,
+  };
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from './pool';
+
+export type RequestStatus = 'open' | 'completed' | 'expired' | 'cancelled';
+
+export type NewRequest = {
+  workflowId: string;
+  runId: string;
+  connectionId: string;
+  opportunityId: string;
+  templateId: string;
+  candidateName: string;
+  candidateEmail: string;
+  postingTitle: string | null;
+  requiredReferences: number;
+  deadlineAt: Date;
+};
+
+export type ReferenceRequest = NewRequest & { id: string; status: RequestStatus; createdAt: Date; concludedAt: Date | null };
+
+export type Answer = { question: string; rating?: number; comment?: string };
+export type Response = { refereeName: string; refereeEmail?: string; relationship: string; answers: Answer[] };
+
+type Row = {
+  id: string; workflow_id: string; run_id: string; connection_id: string; opportunity_id: string; template_id: string;
+  candidate_name: string; candidate_email: string; posting_title: string | null; required_references: number;
+  deadline_at: Date; status: RequestStatus; created_at: Date; concluded_at: Date | null;
+};
+
+const toRequest = (r: Row): ReferenceRequest => ({
+  id: r.id, workflowId: r.workflow_id, runId: r.run_id, connectionId: r.connection_id, opportunityId: r.opportunity_id,
+  templateId: r.template_id, candidateName: r.candidate_name, candidateEmail: r.candidate_email, postingTitle: r.posting_title,
+  requiredReferences: r.required_references, deadlineAt: r.deadline_at, status: r.status, createdAt: r.created_at, concludedAt: r.concluded_at,
+});
+
+/** Idempotent per workflow run: a retried activity gets the request it created the first time. */
+export async function openRequest(db: Db, r: NewRequest): Promise<ReferenceRequest> {
+  const [row] = await db.query<Row>(
+    `insert into reference_requests (id, workflow_id, run_id, connection_id, opportunity_id, template_id,
+       candidate_name, candidate_email, posting_title, required_references, deadline_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     on conflict (run_id) do update set run_id = excluded.run_id
+     returning *`,
+    [`rq_${randomBytes(12).toString('base64url')}`, r.workflowId, r.runId, r.connectionId, r.opportunityId, r.templateId,
+      r.candidateName, r.candidateEmail, r.postingTitle, r.requiredReferences, r.deadlineAt],
+  );
+  return toRequest(row);
+}
+
+export async function findRequest(db: Db, id: string): Promise<ReferenceRequest | undefined> {
+  const [row] = await db.query<Row>('select * from reference_requests where id = $1', [id]);
+  return row ? toRequest(row) : undefined;
+}
+
+/** Stores the responses and concludes the request; replaying it (activity retry) changes nothing. */
+export async function concludeRequest(db: Db, id: string, status: Exclude<RequestStatus, 'open'>, responses: Response[]): Promise<void> {
+  await db.withTransaction(async (tx) => {
+    for (const [position, r] of responses.entries()) {
+      await tx.query(
+        `insert into reference_responses (request_id, position, referee_name, referee_email, relationship, answers)
+         values ($1, $2, $3, $4, $5, $6) on conflict (request_id, position) do nothing`,
+        [id, position, r.refereeName, r.refereeEmail ?? null, r.relationship, JSON.stringify(r.answers)],
+      );
+    }
+    await tx.query(`update reference_requests set status = $2, concluded_at = coalesce(concluded_at, now()) where id = $1 and status = 'open'`, [id, status]);
+  });
+}
+
+export async function listResponses(db: Db, requestId: string): Promise<(Response & { submittedAt: Date })[]> {
+  const rows = await db.query<{ referee_name: string; referee_email: string | null; relationship: string; answers: Answer[]; submitted_at: Date }>(
+    'select referee_name, referee_email, relationship, answers, submitted_at from reference_responses where request_id = $1 order by position',
+    [requestId],
+  );
+  return rows.map((r) => ({ refereeName: r.referee_name, refereeEmail: r.referee_email ?? undefined, relationship: r.relationship, answers: r.answers, submittedAt: r.submitted_at }));
+}
+
+export type HireOutcome = 'hired' | 'not-hired' | 'unconfirmed';
+
+export async function recordHireOutcome(db: Db, o: { runId: string; workflowId: string; requestId: string | null; outcome: HireOutcome; source: string }): Promise<void> {
+  await db.query(
+    `insert into hire_outcomes (run_id, workflow_id, request_id, outcome, source) values ($1, $2, $3, $4, $5)
+     on conflict (run_id) do nothing`,
+    [o.runId, o.workflowId, o.requestId, o.outcome, o.source],
+  );
+}

@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, chownSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { waitUntil } from './processes';
+
+/**
+ * A throwaway PostgreSQL cluster under the project's data folder, from the machine's PostgreSQL
+ * (scripts/bootstrap.sh installs Debian's package when it is missing). Postgres refuses to run as
+ * root, so as root the cluster belongs to the `postgres` user.
+ */
+export type LocalPostgres = { url: string; stop: () => Promise<void> };
+
+function pgBin(name: string): string {
+  const onPath = (process.env.PATH ?? '').split(':').map((d) => join(d, name)).find((p) => existsSync(p));
+  if (onPath) return onPath;
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const v of versions) if (existsSync(join(root, v, 'bin', name))) return join(root, v, 'bin', name);
+  throw new Error(`PostgreSQL's ${name} was not found: run scripts/bootstrap.sh, or set DATABASE_URL`);
+}
+
+function runAsOwner(cmd: string, args: string[]): string {
+  const asRoot = process.getuid?.() === 0;
+  return execFileSync(asRoot ? 'runuser' : cmd, asRoot ? ['-u', 'postgres', '--', cmd, ...args] : args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export async function startLocalPostgres(opts: { dataDir: string; port: number; database: string; fast?: boolean }): Promise<LocalPostgres> {
+  const cluster = join(opts.dataDir, 'cluster');
+  const socketDir = join(opts.dataDir, 'socket');
+  mkdirSync(socketDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+    for (const dir of [opts.dataDir, socketDir]) chownSync(dir, id('-u'), id('-g'));
+  }
+  if (!existsSync(join(cluster, 'PG_VERSION'))) {
+    runAsOwner(pgBin('initdb'), ['-D', cluster, '-U', 'refcheck', '--auth=trust', '-E', 'UTF8', '--no-locale']);
+  }
+  const settings = [`-p ${opts.port}`, `-k ${socketDir}`, "-c listen_addresses='127.0.0.1'"];
+  // Tests throw the data away: durability costs time and buys nothing there.
+  if (opts.fast) settings.push('-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off');
+  runAsOwner(pgBin('pg_ctl'), ['-D', cluster, '-l', join(opts.dataDir, 'postgres.log'), '-o', settings.join(' '), '-w', '-t', '60', 'start']);
+
+  const admin = `postgresql://refcheck@127.0.0.1:${opts.port}/postgres`;
+  await waitUntil('PostgreSQL', async () => {
+    const c = new Client({ connectionString: admin });
+    await c.connect();
+    await c.end();
+    return true;
+  }, 30_000);
+  const c = new Client({ connectionString: admin });
+  await c.connect();
+  const exists = await c.query('select 1 from pg_database where datname = $1', [opts.database]);
+  if (exists.rowCount === 0) await c.query(`create database "${opts.database.replace(/"/g, '')}"`);
+  await c.end();
+
+  return {
+    url: `postgresql://refcheck@127.0.0.1:${opts.port}/${opts.database}`,
+    stop: async () => {
+      runAsOwner(pgBin('pg_ctl'), ['-D', cluster, '-m', 'fast', '-w', 'stop']);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import express from 'express';
+import helmet from 'helmet';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Db } from '../db/pool';
+import { notFound } from '../errors';
+import type { LinkSigner } from '../links';
+import type { Logger } from '../logger';
+import type { ReferenceChecks } from '../reference-checks';
+import type { SecretBox } from '../secrets';
+import { TEMPORAL_CALL_DEADLINE_MS } from '../temporal';
+import { errorHandler } from './error-handler';
+import { inboundMailRouter } from './inbound-mail';
+import { leverWebhookRouter } from './lever-webhook';
+import { pagesRouter } from './pages';
+import { requestsApiRouter } from './requests-api';
+
+export type AppDeps = {
+  config: Config;
+  db: Db;
+  box: SecretBox;
+  links: LinkSigner;
+  temporal: Client;
+  checks: ReferenceChecks;
+  logger: Logger;
+};
+
+/** The api process's HTTP surface, without listen(): tests boot it on port 0. */
+export function buildApp(deps: AppDeps) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'form-action': ["'self'"] } } }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const [db, temporal] = await Promise.all([
+      deps.db.query('select 1').then(() => true, () => false),
+      deps.temporal
+        .withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () => deps.temporal.workflowService.getSystemInfo({}))
+        .then(() => true, () => false),
+    ]);
+    res.status(db && temporal ? 200 : 503).json({ postgres: db, temporal });
+  });
+
+  app.use(leverWebhookRouter(deps));
+  app.use(requestsApiRouter(deps));
+  app.use(inboundMailRouter(deps));
+  app.use(pagesRouter(deps));
+  app.use(() => {
+    throw notFound();
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,99 @@
+import express, { type Request, type Response } from 'express';
+import type { z } from 'zod';
+import { findWebhookTarget, WEBHOOK_EVENTS, type WebhookTarget } from '../db/connections';
+import { recordDelivery, type Delivery } from '../db/deliveries';
+import { AppError, badRequest, notFound, unauthorized, unavailable } from '../errors';
+import { verifyLeverSignature } from '../lever/signature';
+import { WebhookBody } from '../lever/schemas';
+import type { AppDeps } from './app';
+
+/**
+ * POST /webhooks/lever/:connectionId/:event — one URL per Lever webhook, each with its own token.
+ * Order matters: find the token, verify the signature, and only then trust the body's shape.
+ * The answer is 2xx only once Temporal holds the start or signal; 503 otherwise, so Lever retries.
+ */
+export function leverWebhookRouter(deps: AppDeps) {
+  const router = express.Router();
+  router.post(
+    '/webhooks/lever/:connectionId/:event',
+    express.json({ limit: deps.config.WEBHOOK_BODY_LIMIT_BYTES, type: () => true }),
+    async (req: Request<{ connectionId: string; event: string }>, res: Response) => {
+      const { connectionId, event } = req.params;
+      const delivery: Delivery = { connectionId, event, opportunityId: null, outcome: 'received', httpStatus: 0 };
+      try {
+        const { status, body } = await handle(deps, req.params, req.body, delivery);
+        delivery.httpStatus = status;
+        res.status(status).json(body);
+      } catch (err) {
+        const appErr = err instanceof AppError ? err : unavailable('Temporal or the database is unreachable; Lever will retry', err);
+        delivery.outcome = appErr.code;
+        delivery.httpStatus = appErr.status;
+        throw appErr;
+      } finally {
+        await record(deps, delivery);
+      }
+    },
+  );
+  // Bodies the JSON parser refused (too large, not JSON) never reach the handler: record them here.
+  router.use('/webhooks/lever/:connectionId/:event', async (err: { status?: number; type?: string }, req: Request, _res: Response, next: (e: unknown) => void) => {
+    const { connectionId, event } = req.params as { connectionId: string; event: string };
+    await record(deps, { connectionId, event, opportunityId: null, outcome: err?.type ?? 'error', httpStatus: err?.status ?? 500 });
+    next(err);
+  });
+  return router;
+}
+
+async function handle(deps: AppDeps, params: { connectionId: string; event: string }, raw: unknown, delivery: Delivery) {
+  if (!(WEBHOOK_EVENTS as readonly string[]).includes(params.event)) throw notFound(`unknown webhook event "${params.event}"`);
+  const target = await findWebhookTarget(deps.db, deps.box, params.connectionId, params.event).catch((err) => {
+    throw unavailable('database unreachable', err);
+  });
+  if (!target) throw notFound('unknown connection');
+  if (!target.signingToken) throw unauthorized(`no signing token is configured for ${params.event} on this connection`);
+  if (!verifyLeverSignature(target.signingToken, raw)) throw unauthorized();
+
+  const parsed = WebhookBody.safeParse(raw);
+  if (!parsed.success) throw badRequest(`unexpected body: ${describeIssues(parsed.error)}`);
+  const body = parsed.data;
+  if (body.event !== params.event) throw badRequest(`body event "${body.event}" does not match the URL's "${params.event}"`);
+  delivery.triggeredAt = body.triggeredAt;
+  delivery.opportunityId = 'opportunityId' in body.data ? body.data.opportunityId : null;
+  return dispatch(deps, target, body, delivery);
+}
+
+async function dispatch(deps: AppDeps, target: WebhookTarget, body: WebhookBody, delivery: Delivery) {
+  const done = (status: number, outcome: string) => {
+    delivery.outcome = outcome;
+    return { status, body: { outcome, workflowId: delivery.workflowId ?? undefined } };
+  };
+  switch (body.event) {
+    case 'candidateStageChange': {
+      if (body.data.toStageId !== target.triggerStageId) return done(200, 'ignored-stage');
+      const { outcome, workflowId } = await deps.checks.start(target, body.data.opportunityId, body.triggeredAt);
+      delivery.workflowId = workflowId;
+      return done(outcome === 'started' || outcome === 'restarted' ? 202 : 200, outcome);
+    }
+    case 'candidateHired': {
+      // Lever's "verify connection" button: a signed candidateHired with empty data.
+      if (!('opportunityId' in body.data)) return done(200, 'ping');
+      const outcome = await deps.checks.hired(target.id, body.data.opportunityId, { hired: true, source: 'lever-webhook' });
+      return done(outcome === 'signalled' ? 202 : 200, outcome);
+    }
+    default:
+      // Archive and delete are accepted and recorded; acting on them is its own piece of work.
+      return done(200, 'ignored-event');
+  }
+}
+
+async function record(deps: AppDeps, delivery: Delivery) {
+  try {
+    await recordDelivery(deps.db, delivery);
+  } catch (err) {
+    // Temporal already holds what mattered; a lost log row must not turn into a Lever retry.
+    deps.logger.error({ err: (err as Error).message }, 'could not record webhook delivery');
+  }
+  deps.logger.info({ connectionId: delivery.connectionId, event: delivery.event, opportunityId: delivery.opportunityId, outcome: delivery.outcome, status: delivery.httpStatus }, 'lever webhook');
+}
+
+/** Field paths and messages only: the values may be personal data. */
+const describeIssues = (e: z.ZodError) => e.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { ArchiveReason, LeverErrorBody, Note, Opportunity, Posting, User, dataOf, pageOf } from './schemas';
+
+/**
+ * A Lever API failure. `retryable` is true for what may pass on a later attempt (429, 5xx, network,
+ * timeouts) and false for what will not (400/401/403/404): the activity layer turns the latter
+ * into non-retryable Temporal failures named by `type`.
+ */
+export class LeverError extends Error {
+  constructor(readonly status: number, readonly type: string, message: string, readonly retryable: boolean) {
+    super(message);
+    this.name = 'LeverError';
+  }
+}
+
+const PERMANENT: Record<number, string> = { 400: 'LeverBadRequest', 401: 'LeverUnauthorized', 403: 'LeverForbidden', 404: 'LeverNotFound', 422: 'LeverBadRequest' };
+
+export type LeverClientOptions = {
+  baseUrl: string;
+  apiKey: string;
+  /** Waits for a rate-limit slot; called once before every HTTP request. */
+  beforeRequest?: () => Promise<void>;
+  timeoutMs?: number;
+};
+
+export class LeverClient {
+  private readonly auth: string;
+
+  constructor(private readonly opts: LeverClientOptions) {
+    this.auth = 'Basic ' + Buffer.from(`${opts.apiKey}:`).toString('base64');
+  }
+
+  async getOpportunity(id: string) {
+    return (await this.request('GET', `/opportunities/${enc(id)}?expand=applications&expand=owner`, dataOf(Opportunity))).data;
+  }
+
+  async getPosting(id: string) {
+    return (await this.request('GET', `/postings/${enc(id)}`, dataOf(Posting))).data;
+  }
+
+  async getUser(id: string) {
+    return (await this.request('GET', `/users/${enc(id)}`, dataOf(User))).data;
+  }
+
+  /** Every note on the opportunity, following Lever's `next` offsets. */
+  async listNotes(opportunityId: string): Promise<Note[]> {
+    const notes: Note[] = [];
+    let offset: string | undefined;
+    do {
+      const q = `limit=100${offset ? `&offset=${enc(offset)}` : ''}`;
+      const page = await this.request('GET', `/opportunities/${enc(opportunityId)}/notes?${q}`, pageOf(Note));
+      notes.push(...page.data);
+      offset = page.hasNext && page.next ? page.next : undefined;
+    } while (offset);
+    return notes;
+  }
+
+  async addNote(opportunityId: string, value: string): Promise<string> {
+    const res = await this.request('POST', `/opportunities/${enc(opportunityId)}/notes`, dataOf(z.object({ noteId: z.string() }).loose()), { value });
+    return res.data.noteId;
+  }
+
+  async addLinks(opportunityId: string, links: string[]): Promise<void> {
+    await this.request('POST', `/opportunities/${enc(opportunityId)}/addLinks`, undefined, { links });
+  }
+
+  async addTags(opportunityId: string, tags: string[]): Promise<void> {
+    await this.request('POST', `/opportunities/${enc(opportunityId)}/addTags`, undefined, { tags });
+  }
+
+  async hiredArchiveReasonId(): Promise<string | undefined> {
+    const res = await this.request('GET', '/archive_reasons?type=hired', pageOf(ArchiveReason));
+    return res.data[0]?.id;
+  }
+
+  async archive(opportunityId: string, reasonId: string): Promise<void> {
+    await this.request('PUT', `/opportunities/${enc(opportunityId)}/archived`, undefined, { reason: reasonId });
+  }
+
+  private async request<S extends z.ZodTypeAny>(method: string, path: string, schema?: S, body?: unknown): Promise<z.infer<S>> {
+    await this.opts.beforeRequest?.();
+    let res: Response;
+    try {
+      res = await fetch(this.opts.baseUrl.replace(/\/$/, '') + path, {
+        method,
+        headers: { authorization: this.auth, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15_000),
+      });
+    } catch (err) {
+      throw new LeverError(0, 'LeverUnreachable', `${method} ${route(path)}: ${(err as Error).name}`, true);
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      const parsed = LeverErrorBody.safeParse(safeJson(text));
+      const detail = parsed.success ? `${parsed.data.code}: ${parsed.data.message}` : `HTTP ${res.status}`;
+      const permanent = PERMANENT[res.status];
+      throw new LeverError(res.status, permanent ?? (res.status === 429 ? 'LeverRateLimited' : 'LeverUnavailable'),
+        `${method} ${route(path)} -> ${res.status} ${detail}`, !permanent);
+    }
+    if (!schema) return undefined as z.infer<S>;
+    const parsed = schema.safeParse(safeJson(text));
+    if (!parsed.success) {
+      throw new LeverError(res.status, 'LeverUnexpectedResponse', `${method} ${route(path)}: response did not match the expected shape`, false);
+    }
+    return parsed.data;
+  }
+}
+
+const enc = encodeURIComponent;
+/** The path without query or ids' values is enough for an error message and leaks nothing. */
+const route = (path: string) => path.split('?')[0];
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,58 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Config } from './config';
+import { loadConfig } from './config';
+import { createDb, type Db } from './db/pool';
+import { LinkSigner } from './links';
+import { createLogger } from './logger';
+import { createMailer, type Mailer } from './mail/mailer';
+import { exitOnBadConfig, onShutdown } from './process';
+import { SecretBox } from './secrets';
+
+/** Builds a worker for refcheck's task queue; tests call this with their own config. */
+export async function createWorker(config: Config, opts: { db: Db; mailer: Mailer; workflowBundlePath?: string; taskQueue?: string }) {
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const activities = createActivities({
+    db: opts.db,
+    box: new SecretBox(config.REFCHECK_ENCRYPTION_KEY),
+    links: new LinkSigner(config.REFCHECK_LINK_SECRET),
+    mailer: opts.mailer,
+    settings: {
+      publicUrl: config.PUBLIC_URL,
+      reportLinkTtlDays: config.REPORT_LINK_TTL_DAYS,
+      hireLinkTtlDays: config.HIRE_LINK_TTL_DAYS,
+      inboundMailDomain: config.INBOUND_MAIL_DOMAIN,
+      leverRequestsPerSecond: config.LEVER_REQUESTS_PER_SECOND,
+      leverBurst: config.LEVER_BURST,
+    },
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: opts.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
+    ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
+    activities,
+  });
+  return { worker, connection };
+}
+
+async function main() {
+  const config = exitOnBadConfig(loadConfig);
+  const logger = createLogger(config.LOG_LEVEL, 'refcheck-worker');
+  const db = createDb(config.DATABASE_URL);
+  const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
+  const { worker, connection } = await createWorker(config, { db, mailer });
+  const running = worker.run();
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  // Shutdown lets in-flight activities finish (or time out) before the connections close.
+  onShutdown(logger, async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await db.close();
+    mailer.close();
+  });
+  await running;
+}
+
+if (require.main === module) void main();

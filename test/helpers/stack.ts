@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../src/config';
+import { insertConnection, type HireSync, type WebhookEvent } from '../../src/db/connections';
+import { createDb } from '../../src/db/pool';
+import { insertTemplate } from '../../src/db/templates';
+import { startMailCatcher } from '../../src/dev/mail-catcher';
+import { startFakeLever } from '../../src/fake-lever/server';
+import { buildApp } from '../../src/http/app';
+import { LinkSigner } from '../../src/links';
+import { createLogger } from '../../src/logger';
+import { startInboundSmtp } from '../../src/mail/inbound-smtp';
+import { createMailer } from '../../src/mail/mailer';
+import { ReferenceChecks } from '../../src/reference-checks';
+import { SecretBox } from '../../src/secrets';
+import { createWorker } from '../../src/worker';
+import { suiteEnv } from './env';
+
+export const TRIGGER_STAGE = 'stage-refcheck';
+export const API_KEY = 'test-api-key';
+const id = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}`;
+
+export type StackOptions = {
+  hireConfirmationDelaySeconds?: number;
+  ownerAnswerTimeoutSeconds?: number;
+  hireSync?: HireSync;
+  deadlineSeconds?: number;
+  requiredReferences?: number;
+  /** false: no worker (ingress-only tests, or tests that run their own worker process) */
+  worker?: boolean;
+  templates?: { name: string; atsTag: string | null; isDefault: boolean }[];
+};
+
+/**
+ * One isolated refcheck for a test file: its own connection, task queue, fake Lever, mail
+ * catcher, api (HTTP on a random port), inbound SMTP and worker, against the suite's real
+ * Temporal and Postgres.
+ */
+export async function startStack(opts: StackOptions = {}) {
+  const env = suiteEnv();
+  const fake = await startFakeLever({ port: 0, apiKeys: [API_KEY] });
+  const catcher = await startMailCatcher({ smtpPort: 0 });
+  const server: Server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+
+  const config: Config = loadConfig({
+    DATABASE_URL: env.databaseUrl,
+    TEMPORAL_ADDRESS: env.temporalAddress,
+    TEMPORAL_TASK_QUEUE: id('refcheck-test'),
+    PUBLIC_URL: apiUrl,
+    REFCHECK_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    REFCHECK_LINK_SECRET: randomBytes(32).toString('hex'),
+    REFCHECK_ADMIN_TOKEN: randomBytes(24).toString('hex'),
+    INBOUND_MAIL_SECRET: randomBytes(24).toString('hex'),
+    SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}`,
+    INBOUND_MAIL_DOMAIN: 'reply.refcheck.test',
+    LOG_LEVEL: 'silent',
+  });
+  const db = createDb(config.DATABASE_URL, 5);
+  const box = new SecretBox(config.REFCHECK_ENCRYPTION_KEY);
+  const links = new LinkSigner(config.REFCHECK_LINK_SECRET);
+  const logger = createLogger(config.LOG_LEVEL);
+
+  const connectionId = id('conn');
+  const signingTokens = Object.fromEntries(
+    (['candidateStageChange', 'candidateHired', 'candidateArchiveChange'] as WebhookEvent[]).map((e) => [e, randomBytes(24).toString('hex')]),
+  ) as Record<WebhookEvent, string>;
+  await insertConnection(db, box, {
+    id: connectionId, name: 'Acme Test', leverBaseUrl: fake.url, apiKey: API_KEY, triggerStageId: TRIGGER_STAGE,
+    hireConfirmationDelaySeconds: opts.hireConfirmationDelaySeconds ?? 3600, ownerAnswerTimeoutSeconds: opts.ownerAnswerTimeoutSeconds ?? 3600,
+    hireSync: opts.hireSync ?? 'note-and-tag', signingTokens,
+  });
+  for (const t of opts.templates ?? [{ name: 'Standard', atsTag: null, isDefault: true }]) {
+    await insertTemplate(db, connectionId, { id: id('tpl'), ...t, requiredReferences: opts.requiredReferences ?? 2, deadlineSeconds: opts.deadlineSeconds ?? 3600 });
+  }
+
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const checks = new ReferenceChecks(client, config.TEMPORAL_TASK_QUEUE);
+  server.on('request', buildApp({ config, db, box, links, temporal: client, checks, logger }));
+  const inbound = await startInboundSmtp({ db, checks, inboundMailDomain: config.INBOUND_MAIL_DOMAIN, logger }, 0, '127.0.0.1');
+
+  let worker: { worker: Worker; running: Promise<void>; close: () => Promise<void> } | undefined;
+  if (opts.worker !== false) {
+    const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
+    const made = await createWorker(config, { db, mailer, workflowBundlePath: env.bundlePath });
+    const running = made.worker.run();
+    worker = { worker: made.worker, running, close: async () => { made.worker.shutdown(); await running; await made.connection.close(); mailer.close(); } };
+  }
+
+  /** Sends a webhook the way Lever would: signed with this connection's token for the event. */
+  async function deliver(event: WebhookEvent, data: object, init: { body?: unknown; token?: string; path?: string } = {}) {
+    const body = init.body ?? fake.signWebhook(event, data, init.token ?? signingTokens[event]);
+    const res = await fetch(`${apiUrl}${init.path ?? `/webhooks/lever/${connectionId}/${event}`}`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'Lever-Webhooks' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, string> | undefined };
+  }
+
+  /** Seeds a candidate on a posting, ready to be moved into the trigger stage. */
+  function seedCandidate(opportunityId = id('opp'), postingTags = ['Engineering']) {
+    fake.addUser({ id: 'user-owner', name: 'Grace Hopper', email: 'grace@acme.test' });
+    const postingId = id('post');
+    fake.addPosting({ id: postingId, text: 'Staff Engineer', tags: postingTags, owner: 'user-owner' });
+    fake.addOpportunity({ id: opportunityId, name: 'Ada Lovelace', emails: ['ada@candidate.test'], stage: TRIGGER_STAGE, owner: 'user-owner', postingId });
+    return opportunityId;
+  }
+
+  return {
+    config, db, box, links, fake, catcher, client, checks, connectionId, signingTokens, apiUrl, inboundSmtpPort: inbound.port, worker,
+    deliver, seedCandidate,
+    async close() {
+      await worker?.close();
+      await inbound.close();
+      await new Promise((r) => server.close(r));
+      await connection.close();
+      await db.close();
+      await catcher.close();
+      await fake.close();
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;

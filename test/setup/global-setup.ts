@@ -1,0 +1,52 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { createDb } from '../../src/db/pool';
+import { migrate } from '../../src/db/migrate';
+import { startLocalPostgres } from '../../src/dev/postgres';
+import { freePort } from '../../src/dev/processes';
+import { startTemporalDevServer, temporalBinary } from '../../src/dev/temporal-server';
+import { loadTestEnv } from '../helpers/env';
+
+/**
+ * Real parts for the whole suite: one Temporal dev server (in memory), one Postgres database,
+ * one prebuilt workflow bundle. Each test file then brings its own task queue, connection,
+ * fake Lever, mail catcher, api and worker (test/helpers/stack.ts).
+ */
+export default async function globalSetup() {
+  const root = resolve(__dirname, '..', '..');
+  const dataDir = join(root, '.data', 'test');
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const given = loadTestEnv();
+
+  let databaseUrl = given.DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await startLocalPostgres({ dataDir: join(dataDir, 'postgres'), port: await freePort(), database: 'refcheck_test', fast: true });
+    databaseUrl = pg.url;
+    (globalThis as Record<string, unknown>).__refcheckPostgres = pg;
+  }
+  const db = createDb(databaseUrl);
+  await migrate(db);
+  await db.close();
+
+  let temporalAddress = given.TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    const log: string[] = [];
+    const server = await startTemporalDevServer({ binary: temporalBinary(root), port: await freePort(), logFile: (l) => log.push(l) });
+    temporalAddress = server.address;
+    (globalThis as Record<string, unknown>).__refcheckTemporal = server;
+  }
+
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  const bundlePath = join(dataDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+
+  process.env.REFCHECK_TEST_DATABASE_URL = databaseUrl;
+  process.env.REFCHECK_TEST_TEMPORAL_ADDRESS = temporalAddress;
+  process.env.REFCHECK_TEST_WORKFLOW_BUNDLE = bundlePath;
+  process.env.REFCHECK_TEST_DATA_DIR = dataDir;
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => process.stderr.write(`${m}\n`), log: noop };

@@ -1,0 +1,7 @@
+type Stoppable = { stop: () => Promise<void> } | undefined;
+
+export default async function globalTeardown() {
+  const g = globalThis as Record<string, unknown>;
+  await (g.__refcheckTemporal as Stoppable)?.stop();
+  await (g.__refcheckPostgres as Stoppable)?.stop();
+}

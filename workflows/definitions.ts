@@ -1,0 +1,76 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/**
+ * The contract of the reference-check workflow: ids, messages, search attributes, input and result.
+ * Imported by the workflow, the ingress, the pages and the tests; only Temporal's pure packages here.
+ */
+
+/** One run per Lever opportunity per connection: duplicated or retried webhooks land on it. */
+export const referenceCheckWorkflowId = (connectionId: string, opportunityId: string) => `reference-check/${connectionId}/${opportunityId}`;
+
+/* Search attributes: ids and status only, never personal data (they are not encrypted). */
+export const ConnectionIdKey = defineSearchAttributeKey('RefcheckConnectionId', SearchAttributeType.KEYWORD);
+export const OpportunityIdKey = defineSearchAttributeKey('RefcheckOpportunityId', SearchAttributeType.KEYWORD);
+export const StatusKey = defineSearchAttributeKey('RefcheckStatus', SearchAttributeType.KEYWORD);
+/** For `temporal server start-dev --search-attribute` and `temporal operator search-attribute create`. */
+export const SEARCH_ATTRIBUTES = [ConnectionIdKey, OpportunityIdKey, StatusKey].map((k) => ({ name: k.name, type: 'Keyword' }));
+
+export type HireSync = 'note-and-tag' | 'archive-as-hired';
+
+export type ReferenceCheckInput = {
+  connectionId: string;
+  opportunityId: string;
+  triggerStageId: string;
+  /** Lever's triggeredAt of the stage change that started the run (epoch ms). */
+  triggeredAt: number;
+  hireConfirmationDelaySeconds: number;
+  ownerAnswerTimeoutSeconds: number;
+  hireSync: HireSync;
+};
+
+export type Step =
+  | 'confirming-trigger'
+  | 'opening-request'
+  | 'awaiting-references'
+  | 'publishing-report'
+  | 'awaiting-hire-outcome'
+  | 'awaiting-owner-answer'
+  | 'recording-hire-outcome'
+  | 'done';
+
+export type Outcome = 'stale-trigger' | 'no-template' | 'hired' | 'not-hired' | 'hire-unconfirmed';
+
+export type Answer = { question: string; rating?: number; comment?: string };
+export type RefereeResponse = { refereeName: string; refereeEmail?: string; relationship: string; answers: Answer[] };
+
+export type RequestCompletedSignal = { requestId: string; responses: RefereeResponse[] };
+export type HireSource = 'lever-webhook' | 'owner-link' | 'owner-reply';
+export type HireDecidedSignal = { hired: boolean; source: HireSource };
+
+export const requestCompleted = defineSignal<[RequestCompletedSignal]>('requestCompleted');
+export const hireDecided = defineSignal<[HireDecidedSignal]>('hireDecided');
+
+export type ReferenceCheckStatus = {
+  step: Step;
+  requestId?: string;
+  requestStatus?: 'open' | 'completed' | 'expired';
+  responsesReceived?: number;
+  requiredReferences?: number;
+  reportUrl?: string;
+  hire?: HireDecidedSignal;
+  outcome?: Outcome;
+};
+export const statusQuery = defineQuery<ReferenceCheckStatus>('status');
+
+export type ReferenceCheckResult = {
+  outcome: Outcome;
+  requestId?: string;
+  requestStatus?: 'completed' | 'expired';
+  responsesReceived: number;
+  requiredReferences?: number;
+  reportUrl?: string;
+  hireSource?: HireSource;
+  startedAt: string;
+  finishedAt: string;
+};

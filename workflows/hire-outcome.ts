@@ -1,0 +1,29 @@
+import { condition } from '@temporalio/workflow';
+import type { HireDecidedSignal } from './definitions';
+import { local } from './activities';
+
+export type HireWait = {
+  delaySeconds: number;
+  ownerAnswerTimeoutSeconds: number;
+  owner: { name: string | null; email: string | null };
+  requestId: string;
+  /** the latest hire signal, if any: read live, set by the signal handler */
+  decision: () => HireDecidedSignal | undefined;
+  onAskingOwner: () => void;
+};
+
+/**
+ * Lever's "Candidate Hired" webhook races the hire-confirmation delay. If the delay wins, the
+ * owner is asked by mail; their click or reply arrives as the same signal. Silence (or no owner
+ * to ask) is an outcome, `undefined`, not an error.
+ */
+export async function awaitHireOutcome(w: HireWait): Promise<HireDecidedSignal | undefined> {
+  const decided = () => w.decision() !== undefined;
+  if (await condition(decided, w.delaySeconds * 1000, { summary: 'hire-confirmation delay' })) return w.decision();
+  if (!w.owner.email) return undefined;
+
+  w.onAskingOwner();
+  await local.askOwnerAboutHire({ requestId: w.requestId, ownerName: w.owner.name, ownerEmail: w.owner.email });
+  await condition(decided, w.ownerAnswerTimeoutSeconds * 1000, { summary: "owner's answer" });
+  return w.decision();
+}

@@ -1,0 +1,2 @@
+// The bundle entry for Temporal's workflow sandbox: workflow functions only.
+export { referenceCheck } from './reference-check';

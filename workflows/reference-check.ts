@@ -1,0 +1,115 @@
+import { condition, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { CandidateSnapshot } from '../activities/lever';
+import { lever, local } from './activities';
+import {
+  hireDecided, requestCompleted, statusQuery, StatusKey,
+  type HireDecidedSignal, type Outcome, type ReferenceCheckInput, type ReferenceCheckResult,
+  type ReferenceCheckStatus, type RequestCompletedSignal, type Step,
+} from './definitions';
+import { awaitHireOutcome } from './hire-outcome';
+import { hireMarker, noTemplateMarker, reportMarker, summaryLine } from './summary';
+
+/**
+ * One candidate's reference check, from Lever's stage change to the hire outcome.
+ * Durations come from the input, so tests run this same code in seconds.
+ */
+export async function referenceCheck(input: ReferenceCheckInput): Promise<ReferenceCheckResult> {
+  const startedAt = new Date(workflowInfo().startTime).toISOString();
+  const status: ReferenceCheckStatus = { step: 'confirming-trigger' };
+  let completion: RequestCompletedSignal | undefined;
+  let hire: HireDecidedSignal | undefined;
+  let who = '';
+
+  // Handlers first, before any await, so no early signal is lost.
+  setHandler(statusQuery, () => status);
+  setHandler(requestCompleted, (s) => {
+    if (!completion && s.requestId === status.requestId) completion = s;
+  });
+  setHandler(hireDecided, (s) => {
+    hire ??= s; // the first answer stands
+  });
+
+  const enter = (step: Step, waitingFor?: string) => {
+    status.step = step;
+    upsertSearchAttributes([{ key: StatusKey, value: step }]);
+    setCurrentDetails([who, `**Step:** ${step}`, waitingFor ? `**Waiting for:** ${waitingFor}` : ''].filter(Boolean).join('\n\n'));
+  };
+  const finish = (outcome: Outcome): ReferenceCheckResult => {
+    status.outcome = outcome;
+    enter('done');
+    upsertSearchAttributes([{ key: StatusKey, value: outcome }]);
+    return {
+      outcome, requestId: status.requestId, requestStatus: status.requestStatus === 'open' ? undefined : status.requestStatus,
+      responsesReceived: status.responsesReceived ?? 0, requiredReferences: status.requiredReferences, reportUrl: status.reportUrl,
+      hireSource: hire?.source, startedAt, finishedAt: new Date().toISOString(),
+    };
+  };
+
+  // 1. Confirm the trigger: the webhook is a hint, Lever is the truth.
+  enter('confirming-trigger', 'Lever: reading the opportunity');
+  const candidate: CandidateSnapshot = await lever.readCandidate(input);
+  who = `**Candidate:** ${candidate.candidateName}${candidate.postingTitle ? ` · **Job:** ${candidate.postingTitle}` : ''}`;
+  if (!candidate.inTriggerStage) return finish('stale-trigger');
+
+  // 2. Open the reference request with the template the posting's tags ask for.
+  enter('opening-request');
+  const template = await local.pickTemplate({ connectionId: input.connectionId, postingTags: candidate.postingTags });
+  if (!template || !candidate.candidateEmail) {
+    const why = !template
+      ? `no template matches this posting's tags (${candidate.postingTags.join(', ') || 'none'}) and the connection has no default template`
+      : 'the candidate has no email address in Lever';
+    await lever.postNote({
+      connectionId: input.connectionId, opportunityId: input.opportunityId,
+      marker: noTemplateMarker(input.opportunityId, input.triggeredAt), note: `refcheck could not start a reference check: ${why}.`,
+    });
+    return finish('no-template');
+  }
+  const { requestId } = await local.openRequest({
+    connectionId: input.connectionId, opportunityId: input.opportunityId, templateId: template.id,
+    requiredReferences: template.requiredReferences, deadlineSeconds: template.deadlineSeconds,
+    candidateName: candidate.candidateName, candidateEmail: candidate.candidateEmail, postingTitle: candidate.postingTitle,
+  });
+  Object.assign(status, { requestId, requestStatus: 'open', requiredReferences: template.requiredReferences, responsesReceived: 0 });
+  await local.inviteCandidate({ requestId });
+
+  // 3-4. Wait for the references, up to the template's deadline; the deadline is an outcome.
+  enter('awaiting-references', `the candidate's referees (template "${template.name}", deadline ${template.deadlineSeconds}s)`);
+  const completed = await condition(() => completion !== undefined, template.deadlineSeconds * 1000, { summary: 'reference deadline' });
+  const responses = completion?.responses ?? [];
+  status.requestStatus = completed ? 'completed' : 'expired';
+  status.responsesReceived = responses.length;
+  await local.concludeRequest({ requestId, status: status.requestStatus, responses });
+
+  // 5. Publish: the report link and a one-line note, each exactly once.
+  enter('publishing-report', 'Lever: adding the report link and note');
+  status.reportUrl = await local.createReportLink({ requestId });
+  await lever.publishReport({
+    connectionId: input.connectionId, opportunityId: input.opportunityId, reportUrl: status.reportUrl,
+    marker: reportMarker(requestId), note: `${summaryLine(status.requestStatus, responses, template.requiredReferences)}. Report: ${status.reportUrl}`,
+  });
+
+  // 6. The hire outcome: Lever's webhook, or the owner's answer once the delay has passed.
+  enter('awaiting-hire-outcome', `Lever's Candidate Hired webhook, or ${input.hireConfirmationDelaySeconds}s before asking the owner`);
+  const decision = await awaitHireOutcome({
+    delaySeconds: input.hireConfirmationDelaySeconds, ownerAnswerTimeoutSeconds: input.ownerAnswerTimeoutSeconds,
+    owner: { name: candidate.ownerName, email: candidate.ownerEmail }, requestId,
+    decision: () => hire,
+    onAskingOwner: () => enter('awaiting-owner-answer', "the owner's yes/no (link or reply)"),
+  });
+  status.hire = decision;
+
+  // 7. Record it, tell Lever, finish.
+  enter('recording-hire-outcome');
+  const outcome = decision === undefined ? 'unconfirmed' : decision.hired ? 'hired' : 'not-hired';
+  await local.recordHireOutcome({ requestId, outcome, source: decision?.source ?? 'no-answer' });
+  if (decision) {
+    await lever.syncHireOutcome({
+      connectionId: input.connectionId, opportunityId: input.opportunityId, marker: hireMarker(requestId),
+      note: decision.hired ? `Hire confirmed (${decision.source}).` : `Not hired, according to the owner (${decision.source}).`,
+      tags: [decision.hired ? 'refcheck: hired' : 'refcheck: not hired'],
+      // Lever already knows about a hire it told us about; archive only what the owner confirmed.
+      archiveAsHired: decision.hired && decision.source !== 'lever-webhook' && input.hireSync === 'archive-as-hired',
+    });
+  }
+  return finish(outcome === 'unconfirmed' ? 'hire-unconfirmed' : outcome);
+}
