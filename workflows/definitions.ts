@@ -54,6 +54,7 @@ export const hireDecided = defineSignal<[HireDecidedSignal]>('hireDecided');
 export type ReferenceCheckStatus = {
   step: Step;
   requestId?: string;
+  templateName?: string;
   requestStatus?: 'open' | 'completed' | 'expired';
   responsesReceived?: number;
   requiredReferences?: number;

@@ -69,7 +69,7 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     requiredReferences: template.requiredReferences, deadlineSeconds: template.deadlineSeconds,
     candidateName: candidate.candidateName, candidateEmail: candidate.candidateEmail, postingTitle: candidate.postingTitle,
   });
-  Object.assign(status, { requestId, requestStatus: 'open', requiredReferences: template.requiredReferences, responsesReceived: 0 });
+  Object.assign(status, { requestId, templateName: template.name, requestStatus: 'open', requiredReferences: template.requiredReferences, responsesReceived: 0 });
   await local.inviteCandidate({ requestId });
 
   // 3-4. Wait for the references, up to the template's deadline; the deadline is an outcome.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config';
 import { insertConnection, type HireSync, type WebhookEvent } from '../../src/db/connections';
 import { createDb } from '../../src/db/pool';
@@ -39,6 +39,7 @@ export type StackOptions = {
  * Temporal and Postgres.
  */
 export async function startStack(opts: StackOptions = {}) {
+  quietTemporalRuntime();
   const env = suiteEnv();
   const fake = await startFakeLever({ port: 0, apiKeys: [API_KEY] });
   const catcher = await startMailCatcher({ smtpPort: 0 });
@@ -126,3 +127,15 @@ export async function startStack(opts: StackOptions = {}) {
 }
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+let runtimeInstalled = false;
+/** The SDK logs every worker state change at INFO; tests want warnings only. Once per jest worker. */
+function quietTemporalRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed by an earlier stack in this process
+  }
+}

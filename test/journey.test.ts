@@ -1,0 +1,106 @@
+import { completeRequest, handleFor, startCheck, until, waitForStatus } from './helpers/journey';
+import { startStack, type Stack } from './helpers/stack';
+
+/**
+ * A candidate's whole journey on real parts: Lever's webhook in, the invitation mail, the
+ * completed request, the report link and note in (fake) Lever, then the hire outcome by
+ * Lever's own webhook. The owner-asking paths are in hire-confirmation.test.ts.
+ */
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({
+    templates: [
+      { name: 'Engineering references', atsTag: '  ENGINEERING ', isDefault: false },
+      { name: 'Standard', atsTag: null, isDefault: true },
+    ],
+  });
+});
+afterAll(() => stack.close());
+
+test('when a candidate enters the stage and references come in, then Lever gets one link and one note, and the hire webhook ends the run as hired', async () => {
+  const opp = stack.seedCandidate('opp-journey', ['Engineering']);
+  const { handle, requestId } = await startCheck(stack, opp);
+
+  // The candidate is invited by mail, with a personal link that opens their page.
+  const invitation = await stack.catcher.waitFor((m) => m.to.includes('ada@candidate.test'));
+  expect(invitation.subject).toBe('Acme Test: please name your referees');
+  expect(invitation.text).toContain('Staff Engineer');
+  const candidateLink = /(http:\/\/\S+\/candidate\/\S+)/.exec(invitation.text)?.[1];
+  const candidatePage = await fetch(candidateLink!);
+  expect(candidatePage.status).toBe(200);
+  expect(await candidatePage.text()).toContain('Ada Lovelace');
+
+  // The posting's tag picked the tagged template, whatever its case and spacing.
+  expect((await handle.query('status')) as { templateName: string }).toMatchObject({ templateName: 'Engineering references' });
+
+  // Completion arrives through the API; the workflow publishes to Lever.
+  expect((await completeRequest(stack, requestId)).status).toBe(202);
+  const status = await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
+  expect(stack.fake.links(opp)).toEqual([status.reportUrl]);
+  const notes = stack.fake.notes(opp);
+  expect(notes).toHaveLength(1);
+  expect(notes[0].value).toContain('Reference check complete: 2 of 2 references, average 4.5/5');
+  expect(notes[0].value).toContain(status.reportUrl);
+
+  // The report opens from the link, shows the answers, and renders a referee's markup as text.
+  const report = await (await fetch(status.reportUrl!)).text();
+  expect(report).toContain('Charles Babbage');
+  expect(report).toContain('Generous with her time');
+  expect(report).toContain('&lt;script&gt;');
+  expect(report).not.toContain('<script>alert');
+
+  // Lever says the candidate was hired: the run ends, Lever gets the tag and a note.
+  expect((await stack.deliver('candidateHired', { opportunityId: opp })).status).toBe(202);
+  const result = await handle.result();
+  expect(result).toMatchObject({ outcome: 'hired', hireSource: 'lever-webhook', requestStatus: 'completed', responsesReceived: 2, requiredReferences: 2 });
+  expect(stack.fake.tags(opp)).toContain('refcheck: hired');
+  expect(stack.fake.notes(opp).map((n) => n.value)).toEqual([expect.stringContaining('Reference check complete'), expect.stringContaining('Hire confirmed')]);
+  // The owner was never asked: Lever already knew.
+  expect(stack.catcher.messages.filter((m) => m.to.includes('grace@acme.test'))).toHaveLength(0);
+
+  // A stray stage change for a finished check starts nothing.
+  const again = await stack.deliver('candidateStageChange', { opportunityId: opp, toStageId: 'stage-refcheck' });
+  expect(again).toMatchObject({ status: 200, body: { outcome: 'already-completed' } });
+});
+
+test('when the candidate already left the stage, then the run ends as stale-trigger and a later real entry starts a new check', async () => {
+  const opp = stack.seedCandidate('opp-stale');
+  stack.fake.setStage(opp, 'stage-offer');
+  await stack.deliver('candidateStageChange', { opportunityId: opp, toStageId: 'stage-refcheck' });
+  expect(await handleFor(stack, opp).result()).toMatchObject({ outcome: 'stale-trigger', responsesReceived: 0 });
+  expect(stack.catcher.messages.filter((m) => m.subject.includes('referees') && m.to.includes('ada@candidate.test')).length).toBeLessThanOrEqual(1);
+
+  stack.fake.setStage(opp, 'stage-refcheck');
+  const res = await stack.deliver('candidateStageChange', { opportunityId: opp, toStageId: 'stage-refcheck' });
+  expect(res).toMatchObject({ status: 202, body: { outcome: 'restarted' } });
+  await waitForStatus(handleFor(stack, opp), (s) => s.step === 'awaiting-references');
+  await handleFor(stack, opp).terminate('test done');
+});
+
+test('when no template matches and there is no default, then Lever gets a note saying why and nobody is mailed', async () => {
+  const noDefault = await startStack({ templates: [{ name: 'Sales', atsTag: 'sales', isDefault: false }] });
+  try {
+    const opp = noDefault.seedCandidate('opp-no-template', ['Engineering']);
+    await noDefault.deliver('candidateStageChange', { opportunityId: opp, toStageId: 'stage-refcheck' });
+    expect(await handleFor(noDefault, opp).result()).toMatchObject({ outcome: 'no-template' });
+    expect(noDefault.fake.notes(opp)).toEqual([expect.objectContaining({ value: expect.stringContaining("no template matches this posting's tags (Engineering)") })]);
+    expect(noDefault.catcher.messages).toHaveLength(0);
+  } finally {
+    await noDefault.close();
+  }
+});
+
+test('when the deadline passes with no answers, then the request closes as expired and Lever is told what came in', async () => {
+  const short = await startStack({ deadlineSeconds: 2 });
+  try {
+    const opp = short.seedCandidate('opp-deadline');
+    const { handle } = await startCheck(short, opp);
+    const status = await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome', 20_000);
+    expect(status).toMatchObject({ requestStatus: 'expired', responsesReceived: 0 });
+    await until('the deadline note', () => short.fake.notes(opp).length === 1);
+    expect(short.fake.notes(opp)[0].value).toContain('Reference check closed at its deadline: 0 of 2 references');
+    await handle.terminate('test done');
+  } finally {
+    await short.close();
+  }
+});
