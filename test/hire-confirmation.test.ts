@@ -1,0 +1,122 @@
+import nodemailer from 'nodemailer';
+import { completeRequest, startCheck, waitForStatus } from './helpers/journey';
+import { startStack, type Stack } from './helpers/stack';
+
+/**
+ * When Lever never says "hired", the owner is asked after the hire-confirmation delay (2 s here).
+ * Their click or their reply (a real SMTP delivery to refcheck's inbound listener) decides it;
+ * tampered, expired and reused links change nothing and say so.
+ */
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ hireConfirmationDelaySeconds: 2, hireSync: 'archive-as-hired' });
+});
+afterAll(() => stack.close());
+
+async function untilOwnerIsAsked(opp: string) {
+  const before = stack.catcher.messages.length;
+  const { handle, requestId } = await startCheck(stack, opp);
+  expect((await completeRequest(stack, requestId)).status).toBe(202);
+  await waitForStatus(handle, (s) => s.step === 'awaiting-owner-answer', 20_000);
+  const mail = await stack.catcher.waitFor((m) => m.id > before && m.to.includes('grace@acme.test'), 10_000);
+  return { handle, mail };
+}
+
+const linksIn = (text: string) => ({
+  yes: /Yes, hired:\s+(\S+)/.exec(text)![1],
+  no: /No, not hired:\s+(\S+)/.exec(text)![1],
+});
+
+test("when the delay passes, then the owner is mailed, and their 'yes' click ends the run as hired and archives it in Lever as opted in", async () => {
+  const opp = stack.seedCandidate('opp-click');
+  const { handle, mail } = await untilOwnerIsAsked(opp);
+  expect(mail.subject).toBe('Was Ada Lovelace hired?');
+  expect(mail.replyTo).toMatch(/^hire\+[0-9a-f]{24}@reply\.refcheck\.test$/);
+  expect(mail.text).not.toContain('charles@engine.test'); // nothing about the referees
+  const { yes } = linksIn(mail.text);
+
+  // Opening the link only shows a confirmation: a mail scanner's prefetch must not answer.
+  const page = await fetch(yes);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('Confirm: hired');
+  expect((await handle.query('status')) as { step: string }).toMatchObject({ step: 'awaiting-owner-answer' });
+
+  const confirm = await fetch(yes, { method: 'POST' });
+  expect(confirm.status).toBe(200);
+  expect(await confirm.text()).toContain('Recorded as hired');
+  expect(await handle.result()).toMatchObject({ outcome: 'hired', hireSource: 'owner-link' });
+  expect(stack.fake.archived(opp)).toMatchObject({ reason: 'reason-hired' });
+  expect(stack.fake.tags(opp)).toContain('refcheck: hired');
+
+  // The same link again: nothing changes, and the page says so.
+  const again = await fetch(yes, { method: 'POST' });
+  expect(again.status).toBe(409);
+  expect(await again.text()).toContain('already answered');
+});
+
+test("when the owner replies 'No' by mail, then the run ends as not hired and Lever is not archived", async () => {
+  const opp = stack.seedCandidate('opp-reply');
+  const { handle, mail } = await untilOwnerIsAsked(opp);
+  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: stack.inboundSmtpPort, secure: false, ignoreTLS: true });
+  await smtp.sendMail({
+    from: 'grace@acme.test', to: mail.replyTo, subject: `Re: ${mail.subject}`, inReplyTo: mail.messageId,
+    text: `No, we went with someone else.\n\nOn Friday refcheck wrote:\n> Was Ada Lovelace hired?\n`,
+  });
+  expect(await handle.result()).toMatchObject({ outcome: 'not-hired', hireSource: 'owner-reply' });
+  expect(stack.fake.archived(opp)).toBeNull();
+  expect(stack.fake.tags(opp)).toContain('refcheck: not hired');
+
+  // The question is settled: the yes link from the same mail now changes nothing.
+  const late = await fetch(linksIn(mail.text).yes, { method: 'POST' });
+  expect(late.status).toBe(409);
+  smtp.close();
+});
+
+test('when a reply cannot be read, then it is bounced with the reason and the question stays open', async () => {
+  const opp = stack.seedCandidate('opp-unclear');
+  const { handle, mail } = await untilOwnerIsAsked(opp);
+  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: stack.inboundSmtpPort, secure: false, ignoreTLS: true });
+  await expect(smtp.sendMail({ from: 'grace@acme.test', to: mail.replyTo, subject: 'Re', text: 'Let me check with the team.' })).rejects.toThrow(/could not read "yes" or "no"/);
+  await expect(smtp.sendMail({ from: 'x@acme.test', to: 'hire+000000000000000000000000@elsewhere.test', subject: 'Re', text: 'yes' })).rejects.toThrow(/no such mailbox/);
+  smtp.close();
+  expect((await handle.query('status')) as { step: string }).toMatchObject({ step: 'awaiting-owner-answer' });
+  await handle.terminate('test done');
+});
+
+test('when a hire link is tampered with or expired, then it changes nothing and says so', async () => {
+  const opp = stack.seedCandidate('opp-tamper');
+  const { handle, mail } = await untilOwnerIsAsked(opp);
+  const { yes } = linksIn(mail.text);
+
+  const [body, mac] = yes.split('/hire/')[1].split('.');
+  const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
+  const forged = Buffer.from(JSON.stringify({ ...claims, v: 'no' })).toString('base64url');
+  const tampered = await fetch(`${stack.apiUrl}/hire/${forged}.${mac}`, { method: 'POST' });
+  expect(tampered.status).toBe(404);
+  expect(await tampered.text()).toContain('not valid');
+
+  const expired = stack.links.sign('hire-answer', claims.sub, -1_000, 'yes');
+  const late = await fetch(`${stack.apiUrl}/hire/${expired}`, { method: 'POST' });
+  expect(late.status).toBe(410);
+  expect(await late.text()).toContain('expired');
+
+  const wrongPurpose = stack.links.sign('report', claims.sub, 60_000, 'yes');
+  expect((await fetch(`${stack.apiUrl}/hire/${wrongPurpose}`, { method: 'POST' })).status).toBe(404);
+
+  expect((await handle.query('status')) as { step: string }).toMatchObject({ step: 'awaiting-owner-answer' });
+  await handle.terminate('test done');
+});
+
+test('when the owner never answers, then the run ends as hire-unconfirmed and Lever is left alone', async () => {
+  const quick = await startStack({ hireConfirmationDelaySeconds: 1, ownerAnswerTimeoutSeconds: 1 });
+  try {
+    const opp = quick.seedCandidate('opp-silent');
+    const { handle, requestId } = await startCheck(quick, opp);
+    await completeRequest(quick, requestId);
+    expect(await handle.result()).toMatchObject({ outcome: 'hire-unconfirmed' });
+    expect(quick.catcher.messages.filter((m) => m.to.includes('grace@acme.test'))).toHaveLength(1);
+    expect(quick.fake.notes(opp)).toHaveLength(1); // the report note only
+  } finally {
+    await quick.close();
+  }
+});
