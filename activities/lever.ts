@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findConnection } from '../src/db/connections';
 import { reserveLeverSlot } from '../src/db/rate-limit';
@@ -34,9 +34,14 @@ export function leverActivities(deps: ActivityDeps) {
       apiKey: connection.apiKey,
       // One bucket per API key in Postgres, shared by every worker: Lever's limit is per key.
       beforeRequest: async () => {
-        const waitMs = await reserveLeverSlot(deps.db, connection.apiKeyFingerprint, rate, burst);
-        if (waitMs > 0) await sleep(waitMs);
+        heartbeat();
+        let waitMs = await reserveLeverSlot(deps.db, connection.apiKeyFingerprint, rate, burst);
+        for (; waitMs > 0; waitMs -= 5_000) {
+          await sleep(Math.min(waitMs, 5_000));
+          heartbeat();
+        }
       },
+      timeoutMs: 10_000,
     });
   }
 

@@ -31,6 +31,9 @@ export type StackOptions = {
   /** false: no worker (ingress-only tests, or tests that run their own worker process) */
   worker?: boolean;
   templates?: { name: string; atsTag: string | null; isDefault: boolean }[];
+  /** the key the connection holds; the fake Lever accepts only API_KEY */
+  apiKey?: string;
+  leverRequestsPerSecond?: number;
 };
 
 /**
@@ -59,6 +62,7 @@ export async function startStack(opts: StackOptions = {}) {
     SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}`,
     INBOUND_MAIL_DOMAIN: 'reply.refcheck.test',
     LOG_LEVEL: 'silent',
+    ...(opts.leverRequestsPerSecond ? { LEVER_REQUESTS_PER_SECOND: String(opts.leverRequestsPerSecond) } : {}),
   });
   const db = createDb(config.DATABASE_URL, 5);
   const box = new SecretBox(config.REFCHECK_ENCRYPTION_KEY);
@@ -70,7 +74,7 @@ export async function startStack(opts: StackOptions = {}) {
     (['candidateStageChange', 'candidateHired', 'candidateArchiveChange'] as WebhookEvent[]).map((e) => [e, randomBytes(24).toString('hex')]),
   ) as Record<WebhookEvent, string>;
   await insertConnection(db, box, {
-    id: connectionId, name: 'Acme Test', leverBaseUrl: fake.url, apiKey: API_KEY, triggerStageId: TRIGGER_STAGE,
+    id: connectionId, name: 'Acme Test', leverBaseUrl: fake.url, apiKey: opts.apiKey ?? API_KEY, triggerStageId: TRIGGER_STAGE,
     hireConfirmationDelaySeconds: opts.hireConfirmationDelaySeconds ?? 3600, ownerAnswerTimeoutSeconds: opts.ownerAnswerTimeoutSeconds ?? 3600,
     hireSync: opts.hireSync ?? 'note-and-tag', signingTokens,
   });

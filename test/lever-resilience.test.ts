@@ -1,0 +1,80 @@
+import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { completeRequest, handleFor, startCheck, waitForStatus } from './helpers/journey';
+import { startStack, TRIGGER_STAGE, type Stack } from './helpers/stack';
+
+/**
+ * Lever as it really behaves: 429s, 5xx, lost responses and bad keys. The fake Lever keeps its
+ * documented contract, so these exercise the real client, activities and retry policy.
+ */
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+beforeEach(() => {
+  stack.fake.clearFaults();
+  stack.fake.reset();
+});
+
+const requestsTo = (method: string, pathPart: string) => stack.fake.requests.filter((r) => r.method === method && r.path.includes(pathPart));
+
+test('when Lever answers 503 and then 429, then the read is retried with backoff and the check goes on', async () => {
+  const opp = stack.seedCandidate('opp-flaky');
+  stack.fake.injectFault({ method: 'GET', path: `/opportunities/${opp}`, status: 503, times: 1 });
+  stack.fake.injectFault({ method: 'GET', path: `/opportunities/${opp}`, status: 429, times: 1 });
+  await startCheck(stack, opp);
+  expect(requestsTo('GET', `/opportunities/${opp}`).map((r) => r.status)).toEqual([503, 429, 200]);
+});
+
+test('when the note is written but the response is lost, then the retry finds it: exactly one note and one link', async () => {
+  const opp = stack.seedCandidate('opp-lost-response');
+  const { handle, requestId } = await startCheck(stack, opp);
+  stack.fake.injectFault({ method: 'POST', path: '/notes', afterWrite: true, status: 500 });
+  stack.fake.injectFault({ method: 'POST', path: '/addLinks', afterWrite: true, status: 502 });
+  await completeRequest(stack, requestId);
+  await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
+  expect(requestsTo('POST', '/notes').map((r) => r.status)).toEqual([500]); // written once; the retry found it
+  expect(requestsTo('POST', '/addLinks').map((r) => r.status)).toEqual([502]);
+  expect(stack.fake.notes(opp)).toHaveLength(1);
+  expect(stack.fake.links(opp)).toHaveLength(1);
+  await handle.terminate('test done');
+});
+
+test('when the opportunity does not exist, then the run fails at once with LeverNotFound, without retrying', async () => {
+  const res = await stack.deliver('candidateStageChange', { opportunityId: 'opp-missing', toStageId: TRIGGER_STAGE });
+  expect(res.status).toBe(202);
+  const err = await handleFor(stack, 'opp-missing').result().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = (err as WorkflowFailedError).cause as ActivityFailure;
+  expect((cause.cause as ApplicationFailure).type).toBe('LeverNotFound');
+  expect(requestsTo('GET', '/opportunities/opp-missing')).toHaveLength(1);
+});
+
+test('when the API key is wrong, then the run fails with LeverUnauthorized and the key appears nowhere in the failure', async () => {
+  const badKey = await startStack({ apiKey: 'revoked-key-123456' });
+  try {
+    const opp = badKey.seedCandidate('opp-bad-key');
+    await badKey.deliver('candidateStageChange', { opportunityId: opp, toStageId: TRIGGER_STAGE });
+    const err = (await handleFor(badKey, opp).result().catch((e: unknown) => e)) as WorkflowFailedError;
+    const failure = (err.cause as ActivityFailure).cause as ApplicationFailure;
+    expect(failure.type).toBe('LeverUnauthorized');
+    expect(JSON.stringify(await handleFor(badKey, opp).fetchHistory())).not.toContain('revoked-key-123456');
+  } finally {
+    await badKey.close();
+  }
+});
+
+test('when thirty candidates move at once, then every check starts and Lever never answers 429', async () => {
+  const many = await startStack();
+  try {
+    const opps = Array.from({ length: 30 }, (_, i) => many.seedCandidate(`opp-crowd-${i}`));
+    const results = await Promise.all(opps.map((opportunityId) => many.deliver('candidateStageChange', { opportunityId, toStageId: TRIGGER_STAGE })));
+    expect(results.every((r) => r.status === 202)).toBe(true);
+    await Promise.all(opps.map((opp) => waitForStatus(handleFor(many, opp), (s) => s.step === 'awaiting-references', 60_000)));
+    expect(many.fake.requests.length).toBeGreaterThanOrEqual(60);
+    expect(many.fake.count429()).toBe(0);
+    await Promise.all(opps.map((opp) => handleFor(many, opp).terminate('test done')));
+  } finally {
+    await many.close();
+  }
+});
