@@ -1,10 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDb } from '../../src/db/pool';
 import { migrate } from '../../src/db/migrate';
 import { startLocalPostgres } from '../../src/dev/postgres';
 import { freePort } from '../../src/dev/processes';
+import { projectRoot } from '../../src/dev/project-root';
 import { startTemporalDevServer, temporalBinary } from '../../src/dev/temporal-server';
 import { loadTestEnv } from '../helpers/env';
 
@@ -14,7 +15,7 @@ import { loadTestEnv } from '../helpers/env';
  * fake Lever, mail catcher, api and worker (test/helpers/stack.ts).
  */
 export default async function globalSetup() {
-  const root = resolve(__dirname, '..', '..');
+  const root = projectRoot();
   const dataDir = join(root, '.data', 'test');
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
