@@ -55,3 +55,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return parsed.data;
 }
+
+/**
+ * The local stack's own settings (npm start, npm run demo): which parts to start and where.
+ * DATABASE_URL / TEMPORAL_ADDRESS, when set, mean "use that one instead of starting one".
+ */
+const LocalEnv = z.object({
+  DATABASE_URL: str().optional(),
+  TEMPORAL_ADDRESS: str().optional(),
+  PORT: int().default(3000),
+  LOCAL_POSTGRES_PORT: int().default(5433),
+  LOCAL_TEMPORAL_PORT: int().default(7233),
+  LOCAL_TEMPORAL_UI_PORT: int().default(8233),
+  LOCAL_MAIL_SMTP_PORT: int().default(1025),
+  LOCAL_MAIL_WEB_PORT: int().default(1080),
+  LOCAL_FAKE_LEVER_PORT: int().default(4010),
+  INBOUND_SMTP_PORT: int().default(2525),
+});
+export type LocalEnv = z.infer<typeof LocalEnv>;
+
+export function loadLocalEnv(env: NodeJS.ProcessEnv = process.env): LocalEnv {
+  const parsed = LocalEnv.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return parsed.data;
+}
+
+/** The environment a child process (api, worker) is started with, from a parsed config. */
+export function toEnv(config: Partial<Config>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+}

@@ -12,7 +12,7 @@ export function createLogger(level = 'info', name = 'refcheck') {
       paths: [
         'apiKey', '*.apiKey', 'signingToken', '*.signingToken', 'signingTokens', '*.signingTokens',
         'token', '*.token', 'signature', '*.signature', 'authorization', '*.authorization',
-        'headers.authorization', 'req.headers.authorization', 'email', '*.email', 'name', '*.name',
+        'headers.authorization', 'req.headers.authorization', 'email', '*.email', '*.name',
         'candidateName', 'candidateEmail', '*.candidateName', '*.candidateEmail',
       ],
       censor: '[redacted]',

@@ -25,6 +25,16 @@ function runAsOwner(cmd: string, args: string[]): string {
   return execFileSync(asRoot ? 'runuser' : cmd, asRoot ? ['-u', 'postgres', '--', cmd, ...args] : args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** A cluster left running by an earlier run that did not stop cleanly is reused, not started twice. */
+function isRunning(cluster: string): boolean {
+  try {
+    runAsOwner(pgBin('pg_ctl'), ['-D', cluster, 'status']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startLocalPostgres(opts: { dataDir: string; port: number; database: string; fast?: boolean }): Promise<LocalPostgres> {
   const cluster = join(opts.dataDir, 'cluster');
   const socketDir = join(opts.dataDir, 'socket');
@@ -39,7 +49,9 @@ export async function startLocalPostgres(opts: { dataDir: string; port: number; 
   const settings = [`-p ${opts.port}`, `-k ${socketDir}`, "-c listen_addresses='127.0.0.1'"];
   // Tests throw the data away: durability costs time and buys nothing there.
   if (opts.fast) settings.push('-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off');
-  runAsOwner(pgBin('pg_ctl'), ['-D', cluster, '-l', join(opts.dataDir, 'postgres.log'), '-o', settings.join(' '), '-w', '-t', '60', 'start']);
+  if (!isRunning(cluster)) {
+    runAsOwner(pgBin('pg_ctl'), ['-D', cluster, '-l', join(opts.dataDir, 'postgres.log'), '-o', settings.join(' '), '-w', '-t', '60', 'start']);
+  }
 
   const admin = `postgresql://refcheck@127.0.0.1:${opts.port}/postgres`;
   await waitUntil('PostgreSQL', async () => {

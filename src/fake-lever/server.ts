@@ -8,6 +8,8 @@ import { TokenBuckets } from './rate-limit';
 import { codeFor, loseResponse, sendError } from './respond';
 import { leverRoutes } from './routes';
 import { LeverFault, Store, type Archived, type OpportunityInput, type PostingInput, type RequestRecord, type UserInput, type WriteRecord } from './store';
+import { ZodError } from 'zod';
+import { controlRoutes } from './control';
 import { signWebhook } from './webhook';
 
 export { seedDemo, DEMO } from './demo-seed';
@@ -120,9 +122,11 @@ export async function startFakeLever(opts: FakeLeverOptions = {}): Promise<FakeL
     res.set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").type('html').send(renderPage(store, origin));
   });
   app.get('/_fake/state', (_req, res) => void res.json(fakeState(store, origin)));
+  app.use('/_fake', controlRoutes(store));
   app.use((req, res) => sendError(res, 404, `No route ${req.method} ${req.path}`));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof LeverFault) return sendError(res, err.status, err.message, err.code);
+    if (err instanceof ZodError) return sendError(res, 400, `invalid body: ${err.issues.map((i) => i.path.join('.')).join(', ')}`);
     // body-parser's errors (malformed JSON, oversized body) carry a 4xx status.
     const status = (err as { status?: unknown } | null)?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) return sendError(res, 400, `invalid body: ${(err as Error).message}`);

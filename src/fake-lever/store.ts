@@ -69,7 +69,11 @@ export type WriteRecord = { method: string; path: string; body: unknown };
 
 const unique = (xs: string[]) => [...new Set(xs)];
 
+/** A webhook the fake delivered to a subscriber (see control.ts). */
+export type DeliveryRecord = { event: string; url: string; status: number; at: number };
+
 export class Store {
+  readonly deliveries: DeliveryRecord[] = [];
   readonly stages: Stage[] = [
     { id: 'stage-new', text: 'New applicant' },
     { id: 'stage-refcheck', text: 'Reference check' },

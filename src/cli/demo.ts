@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { loadLocalEnv } from '../config';
+import { createConnection } from '../connections/create';
+import { createDb } from '../db/pool';
+import { localConfig, startLocalStack, DEMO_API_KEY, type LocalStack } from '../dev/stack';
+import { DEMO } from '../fake-lever/demo-seed';
+import { SecretBox } from '../secrets';
+import { referenceCheckWorkflowId, statusQuery } from '../../workflows/definitions';
+
+/**
+ * `npm run demo`: one candidate's whole journey against the local stack (started here if it is
+ * not running), in about a minute, through the same doors a real deployment uses: Lever's
+ * signed webhooks (sent by the fake Lever), mail over SMTP, the completion API, the owner's link.
+ */
+const t0 = Date.now();
+const say = (line: string) => process.stdout.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
+const HIRE_DELAY_SECONDS = 20;
+
+async function main() {
+  const local = loadLocalEnv();
+  const apiUrl = `http://127.0.0.1:${local.PORT}`;
+  let started: LocalStack | undefined;
+  if (!(await fetch(`${apiUrl}/readyz`).then((r) => r.ok, () => false))) {
+    say('refcheck is not running: starting the local stack for this demo');
+    started = await startLocalStack((l) => say(`  ${l}`));
+  }
+  const config = started?.config ?? localConfig();
+  const fakeLever = `http://127.0.0.1:${local.LOCAL_FAKE_LEVER_PORT}`;
+  const mailWeb = `http://127.0.0.1:${local.LOCAL_MAIL_WEB_PORT}`;
+  const db = createDb(config.DATABASE_URL, 1);
+  const temporal = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: temporal });
+  try {
+    // 1. The admin connects a Lever account (here: the fake Lever) and pastes the webhook URLs.
+    const tokens = { candidateStageChange: randomBytes(24).toString('hex'), candidateHired: randomBytes(24).toString('hex') };
+    const { id: connectionId, webhookUrls } = await createConnection(db, new SecretBox(config.REFCHECK_ENCRYPTION_KEY), config.PUBLIC_URL, {
+      name: 'Demo Co', leverBaseUrl: `${fakeLever}/v1`, apiKey: DEMO_API_KEY, triggerStageId: DEMO.triggerStageId, signingTokens: tokens,
+      hireConfirmationDelaySeconds: HIRE_DELAY_SECONDS, ownerAnswerTimeoutSeconds: 600,
+      defaultTemplate: { name: 'Demo references', requiredReferences: 2, deadlineSeconds: 600 },
+    });
+    for (const [event, url] of Object.entries(webhookUrls)) {
+      await post(`${fakeLever}/_fake/webhooks`, { event, url, signingToken: tokens[event as keyof typeof tokens] });
+    }
+    say(`connection ${connectionId} created; the fake Lever will send its webhooks to ${config.PUBLIC_URL}/webhooks/lever/${connectionId}/...`);
+
+    // 2. A recruiter moves a new candidate into the reference-check stage; Lever sends the webhook.
+    const opportunityId = `opp-demo-${Date.now().toString(36)}`;
+    const email = `ada.${opportunityId}@example.com`;
+    await post(`${fakeLever}/_fake/opportunities`, { id: opportunityId, name: 'Ada Lovelace', emails: [email], stage: 'stage-new', owner: DEMO.userId, postingId: DEMO.postingId });
+    const moved = await post(`${fakeLever}/_fake/opportunities/${opportunityId}/stage`, { stage: DEMO.triggerStageId });
+    say(`Ada Lovelace moved to "Reference check" in Lever; webhook answered ${JSON.stringify(moved.data.deliveries.map((d: { status: number }) => d.status))}`);
+
+    // 3. refcheck confirms the stage with Lever, opens the request and mails the candidate.
+    const invitation = await waitFor('the invitation mail', async () => (await mails(mailWeb)).find((m) => m.to.includes(email)));
+    say(`the candidate got "${invitation.subject}" (read it at ${mailWeb}/messages/${invitation.id})`);
+    const handle = client.workflow.getHandle(referenceCheckWorkflowId(connectionId, opportunityId));
+    const { requestId } = await waitFor('the open request', async () => {
+      const s = await handle.query(statusQuery);
+      return s.step === 'awaiting-references' ? s : undefined;
+    });
+
+    // 4. Two referees answer (until the referee pages exist, through the completion API).
+    const done = await fetch(`${config.PUBLIC_URL}/api/requests/${requestId}/complete`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${config.REFCHECK_ADMIN_TOKEN}` },
+      body: JSON.stringify({ responses: [
+        { refereeName: 'Charles Babbage', relationship: 'manager', answers: [{ question: 'Overall', rating: 5, comment: 'The finest analyst I worked with.' }, { question: 'Would you hire again?', rating: 5 }] },
+        { refereeName: 'Mary Somerville', relationship: 'peer', answers: [{ question: 'Overall', rating: 4, comment: 'Rigorous and generous.' }, { question: 'Would you hire again?', rating: 4 }] },
+      ] }),
+    });
+    say(`two referees answered (completion API: HTTP ${done.status})`);
+
+    // 5. The report link and the summary note land in Lever, once each.
+    const note = await waitFor('the note in Lever', async () => (await leverState(fakeLever, opportunityId))?.notes[0]);
+    const report = (await leverState(fakeLever, opportunityId))!.links[0];
+    say(`Lever got the note: "${note.value.split('\n')[0]}"`);
+
+    // 6. Lever never says "hired", so after the delay the owner is asked by mail and clicks "yes".
+    say(`waiting ${HIRE_DELAY_SECONDS}s (the hire-confirmation delay, 14 days in production) ...`);
+    const ask = await waitFor('the owner mail', async () => (await mails(mailWeb)).find((m) => m.to.includes('grace@example.com') && m.subject.startsWith('Was Ada') && m.id > invitation.id), 60_000);
+    const yes = /Yes, hired:\s+(\S+)/.exec(ask.text)![1];
+    say(`the owner got "${ask.subject}" and clicks "yes" (HTTP ${(await fetch(yes)).status}, then confirms: HTTP ${(await fetch(yes, { method: 'POST' })).status})`);
+    const result = await handle.result();
+    say(`the run finished: ${JSON.stringify({ outcome: result.outcome, hireSource: result.hireSource, responses: `${result.responsesReceived} of ${result.requiredReferences}` })}`);
+
+    process.stdout.write(`
+Where to look:
+  the run in the Temporal UI   ${started?.urls.temporalUi ?? `http://localhost:${local.LOCAL_TEMPORAL_UI_PORT}`}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}
+  find it from the CLI          temporal workflow list --query "RefcheckOpportunityId = '${opportunityId}'"
+  the mails                     ${mailWeb}
+  the note and link in Lever    ${fakeLever}/
+  the report                    ${report}
+`);
+  } finally {
+    await temporal.close();
+    await db.close();
+    if (started) {
+      if (process.stdin.isTTY) {
+        process.stdout.write('\nThe stack keeps running so you can look around; press Ctrl-C to stop it.\n');
+        await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      }
+      await started.stop();
+    }
+  }
+}
+
+async function post(url: string, body: object) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`POST ${url} -> ${res.status} ${await res.text()}`);
+  return res.json() as Promise<{ data: { deliveries: { status: number }[] } }>;
+}
+
+type Mail = { id: number; to: string[]; subject: string; text: string };
+const mails = async (web: string) => (await (await fetch(`${web}/messages.json`)).json()) as Mail[];
+
+async function leverState(fakeLever: string, opportunityId: string) {
+  const state = (await (await fetch(`${fakeLever}/_fake/state`)).json()) as { opportunities: { id: string; notes: { value: string }[]; links: string[] }[] };
+  return state.opportunities.find((o) => o.id === opportunityId);
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await probe().catch(() => undefined);
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`gave up waiting for ${what} after ${timeoutMs / 1000}s`);
+}
+
+main().then(() => process.exit(0), (err: Error) => {
+  process.stderr.write(`demo failed: ${err.message}\n`);
+  process.exit(1);
+});
