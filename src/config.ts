@@ -4,9 +4,10 @@ import { z } from 'zod';
  * The one place that reads process.env. Every process parses it once at start-up;
  * a bad value names the variable and stops the process (see main.ts / worker.ts).
  */
-const emptyAsUnset = (v: unknown) => (v === '' ? undefined : v);
-const str = () => z.preprocess(emptyAsUnset, z.string());
-const int = () => z.preprocess(emptyAsUnset, z.coerce.number().int());
+const str = () => z.string();
+const int = () => z.coerce.number().int();
+/** An empty variable counts as unset, so `PORT=` in an env file means "use the default". */
+const withoutEmpty = (env: NodeJS.ProcessEnv) => Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
 
 const Env = z.object({
   PORT: int().pipe(z.number().min(0).max(65535)).default(3000),
@@ -35,7 +36,7 @@ const Env = z.object({
   /** Lever allows 10 req/s per key with bursts to 20; stay under it with a margin for network jitter. */
   LEVER_REQUESTS_PER_SECOND: int().pipe(z.number().min(1).max(10)).default(8),
   LEVER_BURST: int().pipe(z.number().min(1).max(20)).default(15),
-  LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof Env>;
@@ -48,7 +49,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Env.safeParse(env);
+  const parsed = Env.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     // Name the variable, never echo its value: some of them are secrets.
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
@@ -75,7 +76,7 @@ const LocalEnv = z.object({
 export type LocalEnv = z.infer<typeof LocalEnv>;
 
 export function loadLocalEnv(env: NodeJS.ProcessEnv = process.env): LocalEnv {
-  const parsed = LocalEnv.safeParse(env);
+  const parsed = LocalEnv.safeParse(withoutEmpty(env));
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   return parsed.data;
 }

@@ -36,3 +36,4 @@ export async function migrate(db: Db): Promise<string[]> {
   }
   return applied;
 }
+
