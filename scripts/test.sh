@@ -8,11 +8,18 @@ bash scripts/bootstrap.sh
 
 step "Running the test suite"
 mkdir -p .data
+rm -f .data/jest-results.json
 status=0
 npx jest --json --outputFile=.data/jest-results.json "$@" || status=$?
 # One closing line any CI can read, whatever jest printed above it.
-node -e '
-  const r = require("./.data/jest-results.json");
-  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
-' || true
+if [ -f .data/jest-results.json ]; then
+  node -e '
+    const r = require("./.data/jest-results.json");
+    if (r.numRuntimeErrorTestSuites) console.log(`\n${r.numRuntimeErrorTestSuites} test files could not run (see above)`);
+    console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+  '
+else
+  echo "tests: jest wrote no results" >&2
+  [ "$status" != 0 ] || status=1
+fi
 exit $status

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDb } from '../../src/db/pool';
@@ -16,9 +16,11 @@ import { loadTestEnv } from '../helpers/env';
  */
 export default async function globalSetup() {
   const root = projectRoot();
-  const dataDir = join(root, '.data', 'test');
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
+  // A folder per run, so two runs on one machine (a developer's and an editor's) never share a cluster.
+  mkdirSync(join(root, '.data', 'test'), { recursive: true });
+  const dataDir = mkdtempSync(join(root, '.data', 'test', 'run-'));
+  chmodSync(dataDir, 0o755); // mkdtemp makes it private; the postgres user must reach its cluster inside
+  (globalThis as Record<string, unknown>).__refcheckTestDir = dataDir;
   const given = loadTestEnv();
 
   let databaseUrl = given.DATABASE_URL;

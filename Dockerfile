@@ -1,0 +1,30 @@
+# One image for the api (default command), the worker (`node dist/src/worker.js`)
+# and the one-shot migration (`node dist/src/db/migrate.js`); see docker-compose.yml.
+# No configuration or secrets here: everything comes from the environment at run time.
+
+# --- build: compile with the dev dependencies, then drop them ---
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# Dependencies first, so a source change does not reinstall them.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY src ./src
+COPY workflows ./workflows
+COPY activities ./activities
+RUN npm run build && npm prune --omit=dev
+
+# --- runtime: compiled code and production dependencies only ---
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+# Owned by root and only readable by the app user: the process cannot rewrite its own code.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+# 3000: HTTP (PORT); 2525: SMTP listener for hire-confirmation replies (INBOUND_SMTP_PORT).
+EXPOSE 3000 2525
+# Health checks live in docker-compose.yml, per service: the worker has no HTTP endpoint.
+CMD ["node", "dist/src/main.js"]

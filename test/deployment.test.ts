@@ -1,0 +1,226 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import YAML from 'yaml';
+import { loadConfig } from '../src/config';
+import { SEARCH_ATTRIBUTES } from '../workflows/definitions';
+
+/**
+ * The deployment files (Dockerfile, docker-compose.yml, .env.example) against the code they deploy.
+ * No Docker engine here: the files are parsed, and compose's variable interpolation is redone below.
+ */
+const root = join(__dirname, '..');
+const read = (file: string) => readFileSync(join(root, file), 'utf8');
+
+type Service = {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  environment?: Record<string, string>;
+  env_file?: string | string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+};
+type Compose = { services: Record<string, Service> };
+
+/** Parsed, with YAML merge keys (`<<: *refcheck`) applied as compose applies them. */
+const compose = YAML.parse(read('docker-compose.yml'), { merge: true }) as Compose;
+const services = compose.services;
+const REFCHECK_SERVICES = ['refcheck-migrate', 'refcheck-api', 'refcheck-worker'];
+
+/** .env.example: `NAME=value` lines are set; `# NAME=value` lines are documented but left to compose. */
+function readEnvExample() {
+  const set: Record<string, string> = {};
+  const documented: string[] = [];
+  for (const line of read('.env.example').split('\n')) {
+    const m = /^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    documented.push(m[2]);
+    if (!m[1]) set[m[2]] = m[3].replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
+  }
+  return { set, documented };
+}
+const envExample = readEnvExample();
+
+/** Compose's interpolation: $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}. */
+const VARIABLE = /\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+function interpolate(text: string, vars: Record<string, string>): string {
+  return text.replace(VARIABLE, (match, braced: string | undefined, op: string | undefined, arg: string, bare: string | undefined) => {
+    if (match === '$$') return '$';
+    const name = (braced ?? bare)!;
+    const value = vars[name];
+    const unset = op?.startsWith(':') ? !value : value === undefined;
+    if (op?.endsWith('-')) return unset ? arg : value;
+    if (unset) throw new Error(`docker-compose.yml needs ${name}${op?.endsWith('?') ? `: ${arg}` : ''}, and .env.example does not set it`);
+    return value;
+  });
+}
+function interpolateAll<T>(node: T, vars: Record<string, string>): T {
+  if (typeof node === 'string') return interpolate(node, vars) as T;
+  if (Array.isArray(node)) return node.map((n) => interpolateAll(n, vars)) as T;
+  if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateAll(v, vars)])) as T;
+  return node;
+}
+/** Names compose interpolates from .env (skipping `$$`, the shell's own `$`). */
+function composeVariables(): string[] {
+  return [...new Set([...read('docker-compose.yml').matchAll(VARIABLE)].filter((m) => m[0] !== '$$').map((m) => (m[1] ?? m[4])!))];
+}
+
+/**
+ * Every variable the config schema names. The schema is not exported, so it is read from the source
+ * (the object literal behind `type Config = z.infer<typeof X>`); the test below checks this list
+ * against what loadConfig actually returns.
+ */
+function configKeys(): string[] {
+  const file = ts.createSourceFile('config.ts', read('src/config.ts'), ts.ScriptTarget.ES2022, true);
+  let schemaName: string | undefined;
+  const shapes = new Map<string, string[]>();
+  const visit = (node: ts.Node) => {
+    if (ts.isTypeAliasDeclaration(node) && node.name.text === 'Config') schemaName = /typeof\s+(\w+)/.exec(node.type.getText())?.[1];
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.isCallExpression(node.initializer)) {
+      const [shape] = node.initializer.arguments;
+      if (shape && ts.isObjectLiteralExpression(shape)) shapes.set(node.name.text, shape.properties.map((p) => p.name!.getText()));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  const keys = schemaName ? shapes.get(schemaName) : undefined;
+  if (!keys) throw new Error('src/config.ts: no `type Config = z.infer<typeof Schema>` with `const Schema = z.object({...})`');
+  return keys;
+}
+
+/** The environment a refcheck container gets: env_file (.env, here the example) overridden by `environment`. */
+function containerEnv(service: string): Record<string, string> {
+  const s = interpolateAll(services[service], envExample.set);
+  return { ...envExample.set, ...s.environment };
+}
+
+const shellScript = (s: Service) => (Array.isArray(s.command) ? s.command.join('\n') : (s.command ?? ''));
+/** `node dist/src/x.js` → src/x.ts, the file tsc compiles to it. */
+const sourceOf = (distPath: string) => distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+
+describe('docker-compose.yml', () => {
+  it('parses, and every depends_on names a service of the file', () => {
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['postgresql', 'temporal-admin-tools', 'temporal', 'temporal-create-namespace-and-search-attributes', 'temporal-ui', ...REFCHECK_SERVICES]),
+    );
+    for (const [name, s] of Object.entries(services)) {
+      for (const dep of Object.keys(s.depends_on ?? {})) expect(`${name} -> ${dep}: ${dep in services}`).toBe(`${name} -> ${dep}: true`);
+    }
+  });
+
+  it('pins every image to a tag (never latest)', () => {
+    for (const [name, s] of Object.entries(services)) {
+      expect(`${name}: ${s.image}`).toMatch(/^[^:]+: [a-z0-9./-]+:[\w][\w.-]*$/);
+      expect(`${name}: ${s.image}`).not.toMatch(/:latest$/);
+    }
+  });
+
+  it('uses no auto-setup image (deprecated)', () => {
+    for (const s of Object.values(services)) expect(s.image).not.toMatch(/auto-setup/);
+  });
+
+  it('gives the refcheck services a complete, valid configuration from .env.example plus compose', () => {
+    for (const name of REFCHECK_SERVICES) {
+      expect([services[name].env_file].flat()).toContain('.env');
+      const env = containerEnv(name);
+      expect(() => loadConfig(env)).not.toThrow();
+      const config = loadConfig(env);
+      // The addresses point at this file's own services.
+      expect(new URL(config.DATABASE_URL).hostname).toBe('postgresql');
+      expect(new URL(config.DATABASE_URL).pathname).toBe('/refcheck');
+      expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    }
+  });
+
+  it('registers exactly the search attributes the workflows set, in the namespace refcheck uses', () => {
+    const job = interpolateAll(services['temporal-create-namespace-and-search-attributes'], envExample.set);
+    const registered = job.environment!.SEARCH_ATTRIBUTES.split(/\s+/).filter(Boolean).sort();
+    expect(registered).toEqual(SEARCH_ATTRIBUTES.map((a) => `${a.name}=${a.type}`).sort());
+    expect(shellScript(job)).toMatch(/temporal operator search-attribute create --namespace "\$NAMESPACE" --name/);
+    expect(job.environment!.NAMESPACE).toBe(loadConfig(containerEnv('refcheck-worker')).TEMPORAL_NAMESPACE);
+  });
+
+  it('starts the api and worker only after the migration and the search attributes', () => {
+    for (const name of ['refcheck-api', 'refcheck-worker']) {
+      expect(services[name].depends_on).toMatchObject({
+        'refcheck-migrate': { condition: 'service_completed_successfully' },
+        'temporal-create-namespace-and-search-attributes': { condition: 'service_completed_successfully' },
+      });
+    }
+  });
+
+  it('runs the entry points the code has: migrate as `npm run migrate` does, the worker, the api by default', () => {
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    const migrate = services['refcheck-migrate'].command as string[];
+    expect(migrate.join(' ')).toBe(pkg.scripts.migrate);
+    const worker = services['refcheck-worker'].command as string[];
+    expect(services['refcheck-api'].command).toBeUndefined(); // the image's CMD, checked below
+    for (const cmd of [migrate, worker]) {
+      expect(cmd[0]).toBe('node');
+      expect(existsSync(join(root, sourceOf(cmd[1])))).toBe(true);
+    }
+    expect(worker[1]).toBe('dist/src/worker.js');
+  });
+
+  it('health-checks the api on /readyz', () => {
+    expect(services['refcheck-api'].healthcheck!.test.join(' ')).toMatch(/\/readyz/);
+  });
+});
+
+describe('.env.example', () => {
+  it('lists exactly the variables the config reads plus those docker-compose.yml interpolates', () => {
+    const keys = configKeys();
+    // The list read from the source is the one loadConfig parses: given every key, it returns exactly those.
+    const everything = { ...containerEnv('refcheck-api'), INBOUND_MAIL_SECRET: 'x'.repeat(24) };
+    expect(Object.keys(loadConfig(everything)).sort()).toEqual([...keys].sort());
+    const expected = [...new Set([...keys, ...composeVariables()])].sort();
+    expect([...envExample.documented].sort()).toEqual(expected);
+  });
+
+  it('leaves to compose what compose sets, so the two cannot disagree', () => {
+    const environment = services['refcheck-api'].environment ?? {};
+    // `NAME: ${NAME:-x}` passes the .env value through; anything else overrides it.
+    const overridden = Object.keys(environment).filter((k) => !environment[k].startsWith(`\${${k}`));
+    expect(overridden).toEqual(expect.arrayContaining(['DATABASE_URL', 'TEMPORAL_ADDRESS']));
+    for (const key of overridden) {
+      expect(`${key}=${envExample.set[key]}`).toBe(`${key}=undefined`);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  const runtime = stages[stages.length - 1];
+
+  it('builds on pinned images', () => {
+    for (const stage of stages) {
+      const image = stage.split(/\s/)[0];
+      expect(image).toMatch(/^[a-z0-9./-]+:[\w][\w.-]*$/);
+      expect(image).not.toMatch(/:latest$/);
+    }
+  });
+
+  it('runs as the non-root node user', () => {
+    const users = [...runtime.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
+    expect(users[users.length - 1]).toBe('node');
+  });
+
+  it('starts the api by default', () => {
+    const cmd = /^CMD\s+(\[.*\])\s*$/m.exec(runtime);
+    const args = JSON.parse(cmd![1]) as string[];
+    expect(args).toEqual(['node', 'dist/src/main.js']);
+    expect(existsSync(join(root, sourceOf(args[1])))).toBe(true);
+  });
+
+  it('copies every source directory tsc compiles (but the tests)', () => {
+    const tsconfig = JSON.parse(read('tsconfig.json')) as { include: string[] };
+    for (const dir of tsconfig.include.filter((d) => d !== 'test')) expect(dockerfile).toMatch(new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'));
+  });
+
+  it('keeps secrets and local state out of the build context', () => {
+    const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+    expect(ignored).toEqual(expect.arrayContaining(['.env', 'node_modules', 'dist', '.data', '.git']));
+  });
+});
