@@ -9,8 +9,11 @@ TEMPORAL_CLI_VERSION=v1.5.1 # the last tag `go install` accepts (later ones carr
 
 # 1. npm packages
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "Installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  step "Installing npm packages"
+  # npm install, not npm ci: registry mirrors that lack some platforms' optional packages (swc's
+  # darwin/win32 builds) leave them out of the lock file, and npm ci then refuses a lock it calls
+  # out of sync. The lock still pins every version that is installed.
+  npm install --no-audit --no-fund --loglevel=error
 else
   step "npm packages are installed"
 fi
