@@ -31,7 +31,7 @@ else
   GOBIN="$PWD/.tools/bin" CGO_ENABLED=0 go install -v "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" 2>&1 |
     awk '/^go: downloading/ { d++; if (d % 50 == 0) printf "    downloaded %d modules\n", d; next }
          { n++; if (n % 100 == 0) printf "    compiled %d packages\n", n; fflush() }
-         END { printf "    done: %d modules downloaded, %d packages compiled\n", d, n }'
+         END { if (n) printf "    done: %d modules downloaded, %d packages compiled\n", d, n; else print "    done (from Go'"'"'s build cache)" }'
   [ -x .tools/bin/temporal ] || fail "building the Temporal CLI failed (see the output above)"
   note "$(.tools/bin/temporal --version)"
 fi

@@ -4,7 +4,7 @@ import pino from 'pino';
  * Structured logs. Secrets and personal data never belong in a log line; the redact list is a
  * second net for fields that might slip through (an error carrying a request, a Lever payload).
  */
-export function createLogger(level = 'info', name = 'refcheck') {
+export function createLogger(level = 'info', name = 'refcheck', destination?: pino.DestinationStream) {
   return pino({
     name,
     level,
@@ -17,7 +17,7 @@ export function createLogger(level = 'info', name = 'refcheck') {
       ],
       censor: '[redacted]',
     },
-  });
+  }, destination);
 }
 
 export type Logger = ReturnType<typeof createLogger>;

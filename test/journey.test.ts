@@ -1,3 +1,4 @@
+import { OpportunityIdKey } from '../workflows/definitions';
 import { completeRequest, handleFor, startCheck, until, waitForStatus } from './helpers/journey';
 import { startStack, type Stack } from './helpers/stack';
 
@@ -29,6 +30,11 @@ test('when a candidate enters the stage and references come in, then Lever gets 
   const candidatePage = await fetch(candidateLink!);
   expect(candidatePage.status).toBe(200);
   expect(await candidatePage.text()).toContain('Ada Lovelace');
+
+  // Support finds the run by ids; search attributes carry no personal data.
+  const described = await handle.describe();
+  expect(JSON.stringify(described.searchAttributes)).not.toMatch(/Ada|Lovelace|candidate\.test/);
+  expect(described.typedSearchAttributes.get(OpportunityIdKey)).toBe(opp);
 
   // The posting's tag picked the tagged template, whatever its case and spacing.
   expect((await handle.query('status')) as { templateName: string }).toMatchObject({ templateName: 'Engineering references' });

@@ -48,6 +48,13 @@ test('when the opportunity does not exist, then the run fails at once with Lever
   const cause = (err as WorkflowFailedError).cause as ActivityFailure;
   expect((cause.cause as ApplicationFailure).type).toBe('LeverNotFound');
   expect(requestsTo('GET', '/opportunities/opp-missing')).toHaveLength(1);
+
+  // Once the cause is fixed, the candidate may be checked again: a failed run does not block a new one.
+  stack.seedCandidate('opp-missing');
+  const again = await stack.deliver('candidateStageChange', { opportunityId: 'opp-missing', toStageId: TRIGGER_STAGE });
+  expect(again).toMatchObject({ status: 202, body: { outcome: 'started' } });
+  await waitForStatus(handleFor(stack, 'opp-missing'), (s) => s.step === 'awaiting-references');
+  await handleFor(stack, 'opp-missing').terminate('test done');
 });
 
 test('when the API key is wrong, then the run fails with LeverUnauthorized and the key appears nowhere in the failure', async () => {

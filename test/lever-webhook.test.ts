@@ -1,4 +1,10 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { listDeliveries } from '../src/db/deliveries';
+import { freePort } from '../src/dev/processes';
+import { buildApp } from '../src/http/app';
+import { ReferenceChecks } from '../src/reference-checks';
+import { createTemporalClient } from '../src/temporal';
 import { OpportunityIdKey, referenceCheckWorkflowId } from '../workflows/definitions';
 import { startStack, TRIGGER_STAGE, type Stack } from './helpers/stack';
 
@@ -7,8 +13,9 @@ import { startStack, TRIGGER_STAGE, type Stack } from './helpers/stack';
  * tests are about what the ingress accepts, refuses and hands to Temporal, not what runs next.
  */
 let stack: Stack;
+const logLines: string[] = [];
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  stack = await startStack({ worker: false, logLines });
 });
 afterAll(() => stack.close());
 
@@ -116,10 +123,41 @@ describe('a forged or broken delivery is refused and starts nothing', () => {
     expect(res).toMatchObject({ status: 413, body: { error: 'payload_too_large' } });
   });
 
-  test('every refused delivery is recorded without secrets', async () => {
+  test('every refused delivery is recorded and logged, without secrets', async () => {
     const rows = await listDeliveries(stack.db, stack.connectionId);
     const refused = rows.filter((r) => r.http_status >= 400);
     expect(refused.map((r) => r.http_status)).toEqual(expect.arrayContaining([401, 400, 413]));
     expect(JSON.stringify(rows)).not.toContain(stack.signingTokens.candidateStageChange);
+
+    const logged = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged).toContainEqual(expect.objectContaining({ msg: 'lever webhook', outcome: 'unauthorized', status: 401 }));
+    const all = logLines.join('\n');
+    for (const secret of Object.values(stack.signingTokens)) expect(all).not.toContain(secret);
+    expect(all).not.toMatch(/"signature"\s*:\s*"[0-9a-f]{64}"/);
+    expect(all).not.toContain('"stack"'); // no stack traces
+  });
+});
+
+describe('when Temporal cannot be reached', () => {
+  test('then a valid delivery gets 503 (so Lever retries), is recorded, and says nothing more', async () => {
+    const dead = createTemporalClient(`127.0.0.1:${await freePort()}`, 'default');
+    const app = buildApp({ config: stack.config, db: stack.db, box: stack.box, links: stack.links, temporal: dead.client, checks: new ReferenceChecks(dead.client, 'unused'), logger: stack.logger });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const body = stack.fake.signWebhook('candidateStageChange', stageChange('opp-temporal-down'), stack.signingTokens.candidateStageChange);
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/lever/${stack.connectionId}/candidateStageChange`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: 'unavailable', message: 'Temporal or the database is unreachable; Lever will retry' });
+      const rows = await listDeliveries(stack.db, stack.connectionId);
+      expect(rows).toContainEqual(expect.objectContaining({ opportunity_id: 'opp-temporal-down', http_status: 503 }));
+    } finally {
+      server.close();
+      await dead.connection.close().catch(() => undefined);
+    }
+    // Lever's retry, once Temporal is back, starts the run.
+    expect((await stack.deliver('candidateStageChange', stageChange('opp-temporal-down'))).status).toBe(202);
   });
 });

@@ -34,6 +34,8 @@ export type StackOptions = {
   /** the key the connection holds; the fake Lever accepts only API_KEY */
   apiKey?: string;
   leverRequestsPerSecond?: number;
+  /** collects the api's log lines (at info) for assertions about what is logged */
+  logLines?: string[];
 };
 
 /**
@@ -67,7 +69,8 @@ export async function startStack(opts: StackOptions = {}) {
   const db = createDb(config.DATABASE_URL, 5);
   const box = new SecretBox(config.REFCHECK_ENCRYPTION_KEY);
   const links = new LinkSigner(config.REFCHECK_LINK_SECRET);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logLines = opts.logLines;
+  const logger = logLines ? createLogger('info', 'refcheck-api', { write: (line: string) => void logLines.push(line) }) : createLogger(config.LOG_LEVEL);
 
   const connectionId = id('conn');
   const signingTokens = Object.fromEntries(
@@ -116,7 +119,7 @@ export async function startStack(opts: StackOptions = {}) {
   }
 
   return {
-    config, db, box, links, fake, catcher, client, checks, connectionId, signingTokens, apiUrl, inboundSmtpPort: inbound.port, worker,
+    config, db, box, links, logger, fake, catcher, client, checks, connectionId, signingTokens, apiUrl, inboundSmtpPort: inbound.port, worker,
     deliver, seedCandidate,
     async close() {
       await worker?.close();
