@@ -2,8 +2,10 @@ import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundErro
 import type { WebhookTarget } from './db/connections';
 import { TEMPORAL_CALL_DEADLINE_MS } from './temporal';
 import {
-  ConnectionIdKey, OpportunityIdKey, StatusKey, hireDecided, referenceCheckWorkflowId, requestCompleted,
-  type HireDecidedSignal, type ReferenceCheckInput, type RequestCompletedSignal,
+  ConnectionIdKey, OpportunityIdKey, StatusKey, candidateNominated, hireDecided, referenceCheckWorkflowId, refereeReplaced,
+  refereeResponded, refereeWorkflowId, requestCompleted,
+  type HireDecidedSignal, type NominationSignal, type ReferenceCheckInput, type RefereeRespondedSignal, type ReplacementSignal,
+  type RequestCompletedSignal,
 } from '../workflows/definitions';
 import type { referenceCheck } from '../workflows/reference-check';
 
@@ -74,6 +76,21 @@ export class ReferenceChecks {
 
   async completeRequest(workflowId: string, signal: RequestCompletedSignal): Promise<SignalOutcome> {
     return this.signal(workflowId, (h) => h.signal(requestCompleted, signal));
+  }
+
+  /** The candidate's page: referees named (already stored). */
+  async nominated(workflowId: string, signal: NominationSignal): Promise<SignalOutcome> {
+    return this.signal(workflowId, (h) => h.signal(candidateNominated, signal));
+  }
+
+  /** The candidate's page: a silent referee replaced (both already stored). */
+  async replaced(workflowId: string, signal: ReplacementSignal): Promise<SignalOutcome> {
+    return this.signal(workflowId, (h) => h.signal(refereeReplaced, signal));
+  }
+
+  /** The referee's page: answered or declined (already stored). */
+  async refereeResponded(refereeId: string, signal: RefereeRespondedSignal): Promise<SignalOutcome> {
+    return this.signal(refereeWorkflowId(refereeId), (h) => h.signal(refereeResponded, signal));
   }
 
   private async signal(workflowId: string, send: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<void>): Promise<SignalOutcome> {

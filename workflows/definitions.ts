@@ -75,3 +75,29 @@ export type ReferenceCheckResult = {
   startedAt: string;
   finishedAt: string;
 };
+
+/* ---- The reference portal (candidate nominations, one child workflow per referee) ---- */
+
+export const refereeWorkflowId = (refereeId: string) => `referee/${refereeId}`;
+
+/** The candidate consented and named referees (stored by the page before signalling). */
+export type NominationSignal = { requestId: string; refereeIds: string[] };
+/** The candidate replaced a silent referee with a new one (both stored by the page). */
+export type ReplacementSignal = { requestId: string; oldRefereeId: string; newRefereeId: string };
+export const candidateNominated = defineSignal<[NominationSignal]>('candidateNominated');
+export const refereeReplaced = defineSignal<[ReplacementSignal]>('refereeReplaced');
+
+/** Sent to a referee's workflow by their page once the answer or decline is stored. */
+export type RefereeRespondedSignal = { outcome: 'answered' | 'declined' };
+export const refereeResponded = defineSignal<[RefereeRespondedSignal]>('refereeResponded');
+/** From the parent: the request concluded or the referee was replaced; stop reminding. */
+export const refereeWithdrawn = defineSignal<[]>('refereeWithdrawn');
+
+export type QuietHours = { start: string; end: string; timeZone: string } | null;
+export type ReminderPlan = { intervalSeconds: number; maxCount: number; quietHours: QuietHours };
+
+export type RefereeInput = { requestId: string; refereeId: string; reminders: ReminderPlan; deadlineSeconds: number };
+export type RefereeOutcome = 'answered' | 'declined' | 'expired' | 'withdrawn';
+export type RefereeResult = { refereeId: string; outcome: RefereeOutcome; remindersSent: number };
+export type RefereeStatus = { step: 'inviting' | 'awaiting-answer' | 'done'; remindersSent: number; outcome?: RefereeOutcome; nextReminderAt?: string };
+export const refereeStatusQuery = defineQuery<RefereeStatus>('refereeStatus');

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import type { PoolClient } from 'pg';
 import type { Db } from './pool';
 
 export type RequestStatus = 'open' | 'completed' | 'expired' | 'cancelled';
+
+import type { TemplateSettings } from '../templates/schema';
 
 export type NewRequest = {
   workflowId: string;
@@ -14,9 +17,15 @@ export type NewRequest = {
   postingTitle: string | null;
   requiredReferences: number;
   deadlineAt: Date;
+  /** the template as it was when the request opened (null for requests from before it was kept) */
+  templateSnapshot?: TemplateSettings | null;
 };
 
-export type ReferenceRequest = NewRequest & { id: string; status: RequestStatus; createdAt: Date; concludedAt: Date | null };
+export type ReferenceRequest = NewRequest & {
+  id: string; status: RequestStatus; createdAt: Date; concludedAt: Date | null;
+  templateSnapshot: TemplateSettings | null; consentAt: Date | null; nominatedAt: Date | null;
+  candidateIp: string | null; candidateUserAgent: string | null;
+};
 
 export type Answer = { question: string; rating?: number; comment?: string };
 export type Response = { refereeName: string; refereeEmail?: string; relationship: string; answers: Answer[] };
@@ -25,24 +34,27 @@ type Row = {
   id: string; workflow_id: string; run_id: string; connection_id: string; opportunity_id: string; template_id: string;
   candidate_name: string; candidate_email: string; posting_title: string | null; required_references: number;
   deadline_at: Date; status: RequestStatus; created_at: Date; concluded_at: Date | null;
+  template_snapshot: TemplateSettings | null; consent_at: Date | null; nominated_at: Date | null;
+  candidate_ip: string | null; candidate_user_agent: string | null;
 };
 
 const toRequest = (r: Row): ReferenceRequest => ({
   id: r.id, workflowId: r.workflow_id, runId: r.run_id, connectionId: r.connection_id, opportunityId: r.opportunity_id,
   templateId: r.template_id, candidateName: r.candidate_name, candidateEmail: r.candidate_email, postingTitle: r.posting_title,
   requiredReferences: r.required_references, deadlineAt: r.deadline_at, status: r.status, createdAt: r.created_at, concludedAt: r.concluded_at,
+  templateSnapshot: r.template_snapshot, consentAt: r.consent_at, nominatedAt: r.nominated_at, candidateIp: r.candidate_ip, candidateUserAgent: r.candidate_user_agent,
 });
 
 /** Idempotent per workflow run: a retried activity gets the request it created the first time. */
 export async function openRequest(db: Db, r: NewRequest): Promise<ReferenceRequest> {
   const [row] = await db.query<Row>(
     `insert into reference_requests (id, workflow_id, run_id, connection_id, opportunity_id, template_id,
-       candidate_name, candidate_email, posting_title, required_references, deadline_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       candidate_name, candidate_email, posting_title, required_references, deadline_at, template_snapshot)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      on conflict (run_id) do update set run_id = excluded.run_id
      returning *`,
     [`rq_${randomBytes(12).toString('base64url')}`, r.workflowId, r.runId, r.connectionId, r.opportunityId, r.templateId,
-      r.candidateName, r.candidateEmail, r.postingTitle, r.requiredReferences, r.deadlineAt],
+      r.candidateName, r.candidateEmail, r.postingTitle, r.requiredReferences, r.deadlineAt, r.templateSnapshot ? JSON.stringify(r.templateSnapshot) : null],
   );
   return toRequest(row);
 }
@@ -82,4 +94,20 @@ export async function recordHireOutcome(db: Db, o: { runId: string; workflowId: 
      on conflict (run_id) do nothing`,
     [o.runId, o.workflowId, o.requestId, o.outcome, o.source],
   );
+}
+
+/** The candidate's consent and first nomination, recorded with where it came from (for integrity checks). */
+export async function recordNomination(tx: PoolClient, id: string, from: { ip: string | null; userAgent: string | null }): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `update reference_requests set consent_at = coalesce(consent_at, now()), nominated_at = coalesce(nominated_at, now()),
+       candidate_ip = coalesce(candidate_ip, $2), candidate_user_agent = coalesce(candidate_user_agent, $3)
+      where id = $1 and status = 'open'`,
+    [id, from.ip, from.userAgent],
+  );
+  return rowCount === 1;
+}
+
+/** Concludes a portal request (answers live on the referees); replaying it changes nothing. */
+export async function markConcluded(db: Db, id: string, status: Exclude<RequestStatus, 'open'>): Promise<void> {
+  await db.query(`update reference_requests set status = $2, concluded_at = coalesce(concluded_at, now()) where id = $1 and status = 'open'`, [id, status]);
 }
