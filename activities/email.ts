@@ -1,26 +1,16 @@
 import { findConnection } from '../src/db/connections';
 import { openHireQuestion } from '../src/db/hire-questions';
 import { findRequest } from '../src/db/requests';
-import { findSentMail, recordSentMail } from '../src/db/sent-mails';
-import type { Mail } from '../src/mail/mailer';
+import { candidateLink } from '../src/portal/links';
 import { renderHtml, renderText } from '../src/views';
 import { DAY_MS, type ActivityDeps, callingWorkflow } from './deps';
+import { formatDate, mailOnce } from './mail-once';
 
 export type OwnerQuestionInput = { requestId: string; ownerName: string | null; ownerEmail: string };
 
-/**
- * Mail, at most once per workflow step: the key (workflow id + step) is recorded after sending,
- * and a retry that finds it sends nothing. SMTP has no idempotency of its own, so a crash between
- * send and record may mail twice; the stable Message-ID lets mail clients fold the copies.
- */
+/** The candidate's invitation and the owner's hire question. Referee mail is in portal-mails.ts. */
 export function emailActivities(deps: ActivityDeps) {
-  async function sendOnce(step: string, build: () => Promise<Omit<Mail, 'messageId'>>): Promise<void> {
-    const key = `${callingWorkflow().workflowId}:${step}`;
-    if (await findSentMail(deps.db, key)) return;
-    const messageId = `<${Buffer.from(key).toString('base64url')}@refcheck>`;
-    await deps.mailer.send({ ...(await build()), messageId });
-    await recordSentMail(deps.db, key, messageId);
-  }
+  const sendOnce = mailOnce(deps);
 
   async function loadRequest(requestId: string) {
     const request = await findRequest(deps.db, requestId);
@@ -33,15 +23,16 @@ export function emailActivities(deps: ActivityDeps) {
     async inviteCandidate(input: { requestId: string }): Promise<void> {
       await sendOnce('candidate-invitation', async () => {
         const { request, companyName } = await loadRequest(input.requestId);
-        const token = deps.links.sign('candidate', request.id, Math.max(request.deadlineAt.getTime() - Date.now(), 0) + 7 * DAY_MS);
+        const texts = request.templateSnapshot?.mail ?? {};
+        const nominateBy = request.templateSnapshot ? new Date(request.createdAt.getTime() + request.templateSnapshot.deadlines.candidateSeconds * 1000) : request.deadlineAt;
         const data = {
-          candidateName: request.candidateName, companyName, postingTitle: request.postingTitle,
-          requiredReferences: request.requiredReferences, deadline: formatDate(request.deadlineAt),
-          link: `${deps.settings.publicUrl}/candidate/${token}`,
+          candidateName: request.candidateName, companyName, postingTitle: request.postingTitle, intro: texts.candidateIntro,
+          requiredReferences: request.requiredReferences, deadline: formatDate(nominateBy),
+          link: candidateLink(deps.links, deps.settings.publicUrl, request.id, Math.max(request.deadlineAt.getTime() - Date.now(), 0) + 7 * DAY_MS),
         };
         return {
           to: request.candidateEmail,
-          subject: `${companyName}: please name your referees`,
+          subject: texts.candidateSubject ?? `${companyName}: please name your referees`,
           text: renderText('mail/candidate-invitation.text.eta', data),
           html: renderHtml('mail/candidate-invitation.html.eta', data),
         };
@@ -73,5 +64,3 @@ export function emailActivities(deps: ActivityDeps) {
     },
   };
 }
-
-const formatDate = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });

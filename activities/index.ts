@@ -1,11 +1,12 @@
 import type { ActivityDeps } from './deps';
 import { emailActivities } from './email';
 import { leverActivities } from './lever';
+import { portalActivities } from './portal';
 import { recordActivities } from './records';
 
 /** The worker's activities, built from their dependencies; the workflow proxies this type. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...leverActivities(deps), ...recordActivities(deps), ...emailActivities(deps) };
+  return { ...leverActivities(deps), ...recordActivities(deps), ...emailActivities(deps), ...portalActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,5 +1,7 @@
 import * as requests from '../src/db/requests';
-import { pickTemplate as findTemplate } from '../src/db/templates';
+import { findTemplate, pickTemplate as pickByTags } from '../src/db/templates';
+import type { PortalPlan } from '../workflows/definitions';
+import { recordEvent } from '../src/db/events';
 import { DAY_MS, type ActivityDeps, callingWorkflow } from './deps';
 
 export type TemplateChoice = { id: string; name: string; requiredReferences: number; deadlineSeconds: number };
@@ -18,19 +20,28 @@ export type OpenRequestInput = {
 export function recordActivities(deps: ActivityDeps) {
   return {
     async pickTemplate(input: { connectionId: string; postingTags: string[] }): Promise<TemplateChoice | null> {
-      const t = await findTemplate(deps.db, input.connectionId, input.postingTags);
+      const t = await pickByTags(deps.db, input.connectionId, input.postingTags);
       return t ? { id: t.id, name: t.name, requiredReferences: t.requiredReferences, deadlineSeconds: t.deadlineSeconds } : null;
     },
 
-    async openRequest(input: OpenRequestInput): Promise<{ requestId: string }> {
+    /** Opens the request with a copy of the template, so later edits leave it alone; returns the plan the workflow follows. */
+    async openRequest(input: OpenRequestInput): Promise<{ requestId: string; plan: PortalPlan }> {
       const { workflowId, runId } = callingWorkflow();
+      const template = await findTemplate(deps.db, input.connectionId, input.templateId);
+      if (!template) throw new Error(`template ${input.templateId} no longer exists`);
+      const t = template.settings;
       const request = await requests.openRequest(deps.db, {
         ...input,
         workflowId,
         runId,
-        deadlineAt: new Date(Date.now() + input.deadlineSeconds * 1000),
+        deadlineAt: new Date(Date.now() + (t.deadlines.candidateSeconds + t.deadlines.refereeSeconds) * 1000),
+        templateSnapshot: t,
       });
-      return { requestId: request.id };
+      await recordEvent(deps.db, request.id, 'opened', null, `${workflowId}:${runId}:opened`);
+      return {
+        requestId: request.id,
+        plan: { reminders: t.reminders, candidateDeadlineSeconds: t.deadlines.candidateSeconds, refereeDeadlineSeconds: t.deadlines.refereeSeconds, conclusion: t.conclusion },
+      };
     },
 
     async concludeRequest(input: { requestId: string; status: 'completed' | 'expired'; responses: requests.Response[] }): Promise<void> {

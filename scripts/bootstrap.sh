@@ -53,6 +53,19 @@ if [ -z "${DATABASE_URL:-}" ] && is_root && ! id postgres >/dev/null 2>&1; then
   useradd --system --no-create-home --shell /usr/sbin/nologin postgres
 fi
 
-# 4. Compile
+# 4. Chromium, for the browser tests and the demo (Debian's build; playwright-core drives it)
+if [ -x /usr/bin/chromium ] || [ -n "${CHROMIUM_PATH:-}" ]; then
+  step "Chromium: ${CHROMIUM_PATH:-/usr/bin/chromium}"
+else
+  is_root && command -v apt-get >/dev/null 2>&1 || fail "Chromium is not installed. Install it (apt-get install chromium) or set CHROMIUM_PATH."
+  step "Installing Chromium from Debian's packages (for the browser tests and the demo)"
+  [ -n "$(find /var/lib/apt/lists -name '*Packages*' -print -quit 2>/dev/null)" ] || apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null || {
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  }
+  note "$(/usr/bin/chromium --version 2>/dev/null)"
+fi
+
+# 5. Compile
 step "Compiling TypeScript"
 npm run build --silent

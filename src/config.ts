@@ -72,6 +72,7 @@ const LocalEnv = z.object({
   LOCAL_MAIL_WEB_PORT: int().default(1080),
   LOCAL_FAKE_LEVER_PORT: int().default(4010),
   INBOUND_SMTP_PORT: int().default(2525),
+  CHROMIUM_PATH: str().default('/usr/bin/chromium'),
 });
 export type LocalEnv = z.infer<typeof LocalEnv>;
 

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { completeRequest, startCheck, waitForStatus } from './helpers/journey';
+import { giveReferences, startCheck, waitForStatus } from './helpers/journey';
 import { startStack, type Stack } from './helpers/stack';
 
 /**
@@ -15,8 +15,8 @@ afterAll(() => stack.close());
 
 async function untilOwnerIsAsked(opp: string) {
   const before = stack.catcher.messages.length;
-  const { handle, requestId } = await startCheck(stack, opp);
-  expect((await completeRequest(stack, requestId)).status).toBe(202);
+  const { handle } = await startCheck(stack, opp);
+  await giveReferences(stack, opp);
   await waitForStatus(handle, (s) => s.step === 'awaiting-owner-answer', 20_000);
   const mail = await stack.catcher.waitFor((m) => m.id > before && m.to.includes('grace@acme.test'), 10_000);
   return { handle, mail };
@@ -32,7 +32,7 @@ test("when the delay passes, then the owner is mailed, and their 'yes' click end
   const { handle, mail } = await untilOwnerIsAsked(opp);
   expect(mail.subject).toBe('Was Ada Lovelace hired?');
   expect(mail.replyTo).toMatch(/^hire\+[0-9a-f]{24}@reply\.refcheck\.test$/);
-  expect(mail.text).not.toContain('charles@engine.test'); // nothing about the referees
+  expect(mail.text).not.toMatch(/Babbage|engine\.test/); // nothing about the referees
   const { yes } = linksIn(mail.text);
 
   // Opening the link only shows a confirmation: a mail scanner's prefetch must not answer.
@@ -111,8 +111,8 @@ test('when the owner never answers, then the run ends as hire-unconfirmed and Le
   const quick = await startStack({ hireConfirmationDelaySeconds: 1, ownerAnswerTimeoutSeconds: 1 });
   try {
     const opp = quick.seedCandidate('opp-silent');
-    const { handle, requestId } = await startCheck(quick, opp);
-    await completeRequest(quick, requestId);
+    const { handle } = await startCheck(quick, opp);
+    await giveReferences(quick, opp);
     expect(await handle.result()).toMatchObject({ outcome: 'hire-unconfirmed' });
     expect(quick.catcher.messages.filter((m) => m.to.includes('grace@acme.test'))).toHaveLength(1);
     expect(quick.fake.notes(opp)).toHaveLength(1); // the report note only

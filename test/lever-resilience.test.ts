@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import { completeRequest, handleFor, startCheck, waitForStatus } from './helpers/journey';
+import { giveReferences, handleFor, startCheck, waitForStatus } from './helpers/journey';
 import { startStack, TRIGGER_STAGE, type Stack } from './helpers/stack';
 
 /**
@@ -28,10 +28,10 @@ test('when Lever answers 503 and then 429, then the read is retried with backoff
 
 test('when the note is written but the response is lost, then the retry finds it: exactly one note and one link', async () => {
   const opp = stack.seedCandidate('opp-lost-response');
-  const { handle, requestId } = await startCheck(stack, opp);
+  const { handle } = await startCheck(stack, opp);
   stack.fake.injectFault({ method: 'POST', path: '/notes', afterWrite: true, status: 500 });
   stack.fake.injectFault({ method: 'POST', path: '/addLinks', afterWrite: true, status: 502 });
-  await completeRequest(stack, requestId);
+  await giveReferences(stack, opp);
   await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
   expect(requestsTo('POST', '/notes').map((r) => r.status)).toEqual([500]); // written once; the retry found it
   expect(requestsTo('POST', '/addLinks').map((r) => r.status)).toEqual([502]);
@@ -53,7 +53,7 @@ test('when the opportunity does not exist, then the run fails at once with Lever
   stack.seedCandidate('opp-missing');
   const again = await stack.deliver('candidateStageChange', { opportunityId: 'opp-missing', toStageId: TRIGGER_STAGE });
   expect(again).toMatchObject({ status: 202, body: { outcome: 'started' } });
-  await waitForStatus(handleFor(stack, 'opp-missing'), (s) => s.step === 'awaiting-references');
+  await waitForStatus(handleFor(stack, 'opp-missing'), (s) => s.step === 'awaiting-nominations');
   await handleFor(stack, 'opp-missing').terminate('test done');
 });
 
@@ -77,7 +77,7 @@ test('when thirty candidates move at once, then every check starts and Lever nev
     const opps = Array.from({ length: 30 }, (_, i) => many.seedCandidate(`opp-crowd-${i}`));
     const results = await Promise.all(opps.map((opportunityId) => many.deliver('candidateStageChange', { opportunityId, toStageId: TRIGGER_STAGE })));
     expect(results.every((r) => r.status === 202)).toBe(true);
-    await Promise.all(opps.map((opp) => waitForStatus(handleFor(many, opp), (s) => s.step === 'awaiting-references', 60_000)));
+    await Promise.all(opps.map((opp) => waitForStatus(handleFor(many, opp), (s) => s.step === 'awaiting-nominations', 60_000)));
     expect(many.fake.requests.length).toBeGreaterThanOrEqual(60);
     expect(many.fake.count429()).toBe(0);
     await Promise.all(opps.map((opp) => handleFor(many, opp).terminate('test done')));

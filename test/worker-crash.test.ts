@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { completeRequest, startCheck, until, waitForStatus } from './helpers/journey';
+import { giveReferences, startCheck, until, waitForStatus } from './helpers/journey';
 import { startStack, type Stack } from './helpers/stack';
 import { spawnWorker } from './helpers/worker-process';
 
@@ -17,11 +17,11 @@ test('when the worker dies mid-write to Lever, then a restarted worker finishes 
   const first = spawnWorker(stack.config);
   await first.ready;
   const opp = stack.seedCandidate('opp-crash');
-  const { handle, requestId } = await startCheck(stack, opp);
+  const { handle } = await startCheck(stack, opp);
 
   // Lever takes 3 s to commit the note; the worker is killed while it waits for the answer.
   stack.fake.injectFault({ method: 'POST', path: '/notes', delayMs: 3_000 });
-  await completeRequest(stack, requestId);
+  await giveReferences(stack, opp);
   await until('the note request to reach Lever', () => stack.fake.requests.some((r) => r.method === 'POST' && r.path.endsWith('/notes')) || undefined);
   first.child.kill('SIGKILL');
   await once(first.child, 'exit');

@@ -32,6 +32,8 @@ export type ReferenceCheckInput = {
 export type Step =
   | 'confirming-trigger'
   | 'opening-request'
+  | 'awaiting-nominations'
+  | 'awaiting-referees'
   | 'awaiting-references'
   | 'publishing-report'
   | 'awaiting-hire-outcome'
@@ -101,3 +103,11 @@ export type RefereeOutcome = 'answered' | 'declined' | 'expired' | 'withdrawn';
 export type RefereeResult = { refereeId: string; outcome: RefereeOutcome; remindersSent: number };
 export type RefereeStatus = { step: 'inviting' | 'awaiting-answer' | 'done'; remindersSent: number; outcome?: RefereeOutcome; nextReminderAt?: string };
 export const refereeStatusQuery = defineQuery<RefereeStatus>('refereeStatus');
+
+/** What the workflow needs of a template to run the portal (the rest stays in the database). */
+export type PortalPlan = {
+  reminders: ReminderPlan;
+  candidateDeadlineSeconds: number;
+  refereeDeadlineSeconds: number;
+  conclusion: { rule: 'all-required' } | { rule: 'minimum'; minimum: number };
+};

@@ -1,2 +1,3 @@
 // The bundle entry for Temporal's workflow sandbox: workflow functions only.
 export { referenceCheck } from './reference-check';
+export { refereeCheck } from './referee';

@@ -1,13 +1,15 @@
-import { condition, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { CandidateSnapshot } from '../activities/lever';
 import { lever, local } from './activities';
+import { collectReferences, type PortalInbox } from './collect-references';
 import {
-  hireDecided, requestCompleted, statusQuery, StatusKey,
+  candidateNominated, hireDecided, refereeReplaced, requestCompleted, statusQuery, StatusKey,
   type HireDecidedSignal, type Outcome, type ReferenceCheckInput, type ReferenceCheckResult,
   type ReferenceCheckStatus, type RequestCompletedSignal, type Step,
 } from './definitions';
 import { awaitHireOutcome } from './hire-outcome';
-import { hireMarker, noTemplateMarker, reportMarker, summaryLine } from './summary';
+import { awaitCompletionSignal } from './legacy-completion';
+import { hireMarker, noTemplateMarker, reportMarker } from './summary';
 
 /**
  * One candidate's reference check, from Lever's stage change to the hire outcome.
@@ -17,6 +19,7 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
   const startedAt = new Date(workflowInfo().startTime).toISOString();
   const status: ReferenceCheckStatus = { step: 'confirming-trigger' };
   let completion: RequestCompletedSignal | undefined;
+  const inbox: PortalInbox = { replacements: [] };
   let hire: HireDecidedSignal | undefined;
   let who = '';
 
@@ -24,6 +27,12 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
   setHandler(statusQuery, () => status);
   setHandler(requestCompleted, (s) => {
     if (!completion && s.requestId === status.requestId) completion = s;
+  });
+  setHandler(candidateNominated, (s) => {
+    if (s.requestId === status.requestId) inbox.nominated ??= s;
+  });
+  setHandler(refereeReplaced, (s) => {
+    if (s.requestId === status.requestId) inbox.replacements.push(s);
   });
   setHandler(hireDecided, (s) => {
     hire ??= s; // the first answer stands
@@ -64,7 +73,7 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     });
     return finish('no-template');
   }
-  const { requestId } = await local.openRequest({
+  const { requestId, plan } = await local.openRequest({
     connectionId: input.connectionId, opportunityId: input.opportunityId, templateId: template.id,
     requiredReferences: template.requiredReferences, deadlineSeconds: template.deadlineSeconds,
     candidateName: candidate.candidateName, candidateEmail: candidate.candidateEmail, postingTitle: candidate.postingTitle,
@@ -72,20 +81,28 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
   Object.assign(status, { requestId, templateName: template.name, requestStatus: 'open', requiredReferences: template.requiredReferences, responsesReceived: 0 });
   await local.inviteCandidate({ requestId });
 
-  // 3-4. Wait for the references, up to the template's deadline; the deadline is an outcome.
-  enter('awaiting-references', `the candidate's referees (template "${template.name}", deadline ${template.deadlineSeconds}s)`);
-  const completed = await condition(() => completion !== undefined, template.deadlineSeconds * 1000, { summary: 'reference deadline' });
-  const responses = completion?.responses ?? [];
-  status.requestStatus = completed ? 'completed' : 'expired';
-  status.responsesReceived = responses.length;
-  await local.concludeRequest({ requestId, status: status.requestStatus, responses });
+  // 3-4. The candidate names referees and each referee answers; runs started before the portal
+  // existed wait for the completion API instead, and must replay unchanged.
+  let summary: string;
+  if (patched('reference-portal') && plan) {
+    const collected = await collectReferences({ requestId, plan, inbox, enter });
+    Object.assign(status, { requestStatus: collected.requestStatus, responsesReceived: collected.answered });
+    summary = (await local.concludePortalRequest({ requestId, status: collected.requestStatus })).summary;
+  } else {
+    const collected = await awaitCompletionSignal({
+      requestId, templateName: template.name, deadlineSeconds: template.deadlineSeconds, requiredReferences: template.requiredReferences,
+      completion: () => completion, enter,
+    });
+    Object.assign(status, { requestStatus: collected.requestStatus, responsesReceived: collected.answered });
+    summary = collected.summary;
+  }
 
   // 5. Publish: the report link and a one-line note, each exactly once.
   enter('publishing-report', 'Lever: adding the report link and note');
   status.reportUrl = await local.createReportLink({ requestId });
   await lever.publishReport({
     connectionId: input.connectionId, opportunityId: input.opportunityId, reportUrl: status.reportUrl,
-    marker: reportMarker(requestId), note: `${summaryLine(status.requestStatus, responses, template.requiredReferences)}. Report: ${status.reportUrl}`,
+    marker: reportMarker(requestId), note: `${summary}. Report: ${status.reportUrl}`,
   });
 
   // 6. The hire outcome: Lever's webhook, or the owner's answer once the delay has passed.

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { insertConnection, type HireSync, type WebhookEvent } from '../db/connections';
 import type { Db } from '../db/pool';
-import { insertTemplate } from '../db/templates';
 import type { SecretBox } from '../secrets';
+import { TemplateSettings } from '../templates/schema';
+import { seedDefaultTemplate } from '../templates/seed';
+import { defaultTemplateSettings } from '../templates/surveys';
 
 export const LEVER_HOSTS = { production: 'https://api.lever.co/v1', sandbox: 'https://api.sandbox.lever.co/v1' } as const;
 const DAY = 24 * 60 * 60;
@@ -21,6 +23,8 @@ export type CreateConnectionInput = {
 
 /** Stores a connection (secrets sealed) and its default template; returns the URLs to paste into Lever. */
 export async function createConnection(db: Db, box: SecretBox, publicUrl: string, input: CreateConnectionInput) {
+  // Built (and validated) before anything is stored: a bad --references leaves no half-made connection.
+  const template = input.defaultTemplate ? fromOption(input.defaultTemplate) : {};
   const id = `c_${randomBytes(8).toString('hex')}`;
   await insertConnection(db, box, {
     id,
@@ -33,9 +37,20 @@ export async function createConnection(db: Db, box: SecretBox, publicUrl: string
     ownerAnswerTimeoutSeconds: input.ownerAnswerTimeoutSeconds ?? 30 * DAY,
     hireSync: input.hireSync ?? 'note-and-tag',
   });
-  const t = input.defaultTemplate ?? { name: 'Standard reference check', requiredReferences: 2, deadlineSeconds: 14 * DAY };
-  await insertTemplate(db, id, { id: `t_${randomBytes(8).toString('hex')}`, name: t.name, atsTag: t.atsTag ?? null, isDefault: !t.atsTag, requiredReferences: t.requiredReferences, deadlineSeconds: t.deadlineSeconds });
+  await seedDefaultTemplate(db, id, template);
   return { id, webhookUrls: webhookUrls(publicUrl, id, Object.keys(input.signingTokens) as WebhookEvent[]) };
+}
+
+/** The CLI's --references/--deadline-days: any relationship, one deadline for candidate and referees alike. */
+function fromOption(t: NonNullable<CreateConnectionInput['defaultTemplate']>) {
+  const n = t.requiredReferences;
+  const settings = TemplateSettings.parse(defaultTemplateSettings({
+    description: `${n} reference${n === 1 ? '' : 's'}, any relationship, answering the general survey.`,
+    referees: [{ relationship: 'any', required: n, optional: 0 }],
+    deadlines: { candidateSeconds: t.deadlineSeconds, refereeSeconds: t.deadlineSeconds },
+  }));
+  // deadline_seconds keeps the value given: requests opened by the pre-settings path read it as is.
+  return { name: t.name, atsTag: t.atsTag ?? null, settings, deadlineSeconds: t.deadlineSeconds };
 }
 
 export const webhookUrl = (publicUrl: string, connectionId: string, event: WebhookEvent) => `${publicUrl.replace(/\/$/, '')}/webhooks/lever/${connectionId}/${event}`;

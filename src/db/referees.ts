@@ -112,7 +112,12 @@ export async function recordDecline(db: Db, id: string, d: { reason: string | nu
   return rows.length === 1;
 }
 
-/** The referee's deadline passed in silence. */
-export async function markExpired(db: Db, id: string): Promise<void> {
+/**
+ * The referee's deadline passed with no signal. Returns the status the referee has now: an answer
+ * stored while Temporal could not take its signal is still an answer, and still counts.
+ */
+export async function markExpired(db: Db, id: string): Promise<RefereeStatus | undefined> {
   await db.query(`update referees set status = 'expired', concluded_at = now() where id = $1 and status in ('nominated', 'invited')`, [id]);
+  const [row] = await db.query<{ status: RefereeStatus }>('select status from referees where id = $1', [id]);
+  return row?.status;
 }

@@ -96,12 +96,12 @@ export async function recordHireOutcome(db: Db, o: { runId: string; workflowId: 
   );
 }
 
-/** The candidate's consent and first nomination, recorded with where it came from (for integrity checks). */
+/** The candidate's consent and nomination, once (a second tab's submit finds it taken), with where it came from. */
 export async function recordNomination(tx: PoolClient, id: string, from: { ip: string | null; userAgent: string | null }): Promise<boolean> {
   const { rowCount } = await tx.query(
     `update reference_requests set consent_at = coalesce(consent_at, now()), nominated_at = coalesce(nominated_at, now()),
        candidate_ip = coalesce(candidate_ip, $2), candidate_user_agent = coalesce(candidate_user_agent, $3)
-      where id = $1 and status = 'open'`,
+      where id = $1 and status = 'open' and nominated_at is null`,
     [id, from.ip, from.userAgent],
   );
   return rowCount === 1;

@@ -13,7 +13,9 @@ import { errorHandler } from './error-handler';
 import { inboundMailRouter } from './inbound-mail';
 import { leverWebhookRouter } from './lever-webhook';
 import { pagesRouter } from './pages';
+import { portalRouter } from './portal-pages';
 import { requestsApiRouter } from './requests-api';
+import { templatesApiRouter } from './templates-api';
 
 export type AppDeps = {
   config: Config;
@@ -47,7 +49,9 @@ export function buildApp(deps: AppDeps) {
 
   app.use(leverWebhookRouter(deps));
   app.use(requestsApiRouter(deps));
+  app.use(templatesApiRouter(deps));
   app.use(inboundMailRouter(deps));
+  app.use(portalRouter(deps));
   app.use(pagesRouter(deps));
   app.use(() => {
     throw notFound();

@@ -1,48 +1,31 @@
 import express, { type Response } from 'express';
-import { findConnection } from '../db/connections';
 import { findHireQuestion } from '../db/hire-questions';
-import { findRequest, listResponses } from '../db/requests';
+import { findRequest } from '../db/requests';
 import { answerHireQuestion } from '../hire-answers';
-import type { LinkCheck, LinkPurpose } from '../links';
+import type { LinkPurpose } from '../links';
+import { loadReport, reportSummaryLine } from '../reports/report';
 import { renderHtml } from '../views';
-import { summaryLine } from '../../workflows/summary';
 import type { AppDeps } from './app';
-
-const fmt = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+import { fmt, message, verifyLink } from './page-helpers';
 
 /**
- * Pages behind signed links: the report (from Lever), the candidate's page (from the invitation)
- * and the owner's hire answer (from the confirmation mail). A bad link gets a page that says
- * what is wrong, with the matching status, and changes nothing.
+ * Pages behind signed links: the report (from Lever) and the owner's hire answer (from the
+ * confirmation mail); the candidate's and referees' pages live in portal-pages.ts. A bad link
+ * gets a page that says what is wrong, with the matching status, and changes nothing.
  */
 export function pagesRouter(deps: AppDeps) {
   const router = express.Router();
-  const verify = (token: string, purpose: LinkPurpose, res: Response) => {
-    const check: LinkCheck = deps.links.verify(token, purpose);
-    if (check.ok) return check.claims;
-    if (check.reason === 'expired') message(res, 410, 'This link has expired', 'Ask the hiring team for a new one.');
-    else message(res, 404, 'This link is not valid', 'It may have been copied incompletely. Open it again from the original mail or from Lever.');
-    deps.logger.warn({ purpose, reason: check.reason }, 'rejected link');
-    return undefined;
-  };
+  const verify = (token: string, purpose: LinkPurpose, res: Response) => verifyLink(deps, token, purpose, res);
 
   router.get('/reports/:token', async (req, res) => {
     const claims = verify(req.params.token, 'report', res);
     if (!claims) return;
-    const request = await findRequest(deps.db, claims.sub);
-    if (!request) return message(res, 404, 'Report not found', 'This reference request no longer exists.');
-    const responses = await listResponses(deps.db, request.id);
-    const summary = request.status === 'open' ? 'Waiting for references' : summaryLine(request.status === 'completed' ? 'completed' : 'expired', responses, request.requiredReferences);
-    res.set('cache-control', 'no-store').send(renderHtml('pages/report.eta', { request, responses, summary, fmt }));
-  });
-
-  router.get('/candidate/:token', async (req, res) => {
-    const claims = verify(req.params.token, 'candidate', res);
-    if (!claims) return;
-    const request = await findRequest(deps.db, claims.sub);
-    if (!request) return message(res, 404, 'Request not found', 'This reference request no longer exists.');
-    const connection = await findConnection(deps.db, deps.box, request.connectionId);
-    res.set('cache-control', 'no-store').send(renderHtml('pages/candidate.eta', { request, companyName: connection?.name ?? 'The hiring team', fmt }));
+    const report = await loadReport(deps.db, claims.sub);
+    if (!report) return message(res, 404, 'Report not found', 'This reference request no longer exists.');
+    // The timeline needs the hour: a referee answering a minute after opening is the point.
+    const fmtTime = (d: Date) => `${fmt(d)}, ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' })} UTC`;
+    const view = { report, summary: reportSummaryLine(report), expiresAt: new Date(claims.exp), fmt, fmtTime };
+    res.set('cache-control', 'no-store').send(renderHtml('pages/report.eta', view));
   });
 
   // GET shows a confirmation button; only the POST records. Mail scanners open links on their own,
@@ -77,8 +60,4 @@ export function pagesRouter(deps: AppDeps) {
   });
 
   return router;
-}
-
-function message(res: Response, status: number, title: string, text: string, tone = 'warn') {
-  res.status(status).set('cache-control', 'no-store').send(renderHtml('pages/message.eta', { title, message: text, tone }));
 }

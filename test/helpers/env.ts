@@ -12,6 +12,7 @@ const TestEnv = z.object({
   REFCHECK_TEST_TEMPORAL_ADDRESS: z.string().optional(),
   REFCHECK_TEST_WORKFLOW_BUNDLE: z.string().optional(),
   REFCHECK_TEST_DATA_DIR: z.string().optional(),
+  CHROMIUM_PATH: z.string().optional().transform((v) => v || '/usr/bin/chromium'),
 });
 
 export const loadTestEnv = () => TestEnv.parse(process.env);

@@ -1,8 +1,10 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { referenceCheckWorkflowId, statusQuery, type ReferenceCheckStatus } from '../../workflows/definitions';
 import type { referenceCheck } from '../../workflows/reference-check';
-import { TRIGGER_STAGE, type Stack } from './stack';
+import { Visitor } from './portal';
+import { candidateEmail, TRIGGER_STAGE, type Stack } from './stack';
 
+/** The legacy completion API's payload (runs from before the portal; kept for the replay fixtures' tool). */
 export const RESPONSES = [
   { refereeName: 'Charles Babbage', refereeEmail: 'charles@engine.test', relationship: 'manager', answers: [{ question: 'Overall', rating: 5, comment: 'Brilliant <script>alert(1)</script> analyst' }, { question: 'Teamwork', rating: 4 }] },
   { refereeName: 'Mary Somerville', relationship: 'peer', answers: [{ question: 'Overall', rating: 4 }, { question: 'Teamwork', rating: 5, comment: 'Generous with her time' }] },
@@ -34,23 +36,57 @@ export async function until<T>(what: string, fn: () => T | undefined | false, ti
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Moves a seeded candidate into the trigger stage and waits until the request is open. */
+/** Moves a seeded candidate into the trigger stage and waits until the candidate has been invited. */
 export async function startCheck(stack: Stack, opportunityId: string) {
   const res = await stack.deliver('candidateStageChange', { opportunityId, toStageId: TRIGGER_STAGE, fromStageId: 'stage-new' });
-  expectStatus(res.status, 202);
+  if (res.status !== 202) throw new Error(`expected HTTP 202, got ${res.status}`);
   const handle = handleFor(stack, opportunityId);
-  const status = await waitForStatus(handle, (s) => s.step === 'awaiting-references');
+  const status = await waitForStatus(handle, (s) => s.step === 'awaiting-nominations');
   return { handle, requestId: status.requestId! };
 }
 
+export const linkIn = (text: string, kind: 'candidate' | 'referee') => new RegExp(`(http://\\S+/${kind}/\\S+)`).exec(text)?.[1];
+
+export const refereesOf = (opportunityId: string) => [
+  { name: 'Charles Babbage', email: `charles.${opportunityId}@engine.test`, relationship: 'manager', ratings: ['5', '5', '4'], strengths: 'Brilliant <script>alert(1)</script> analyst' },
+  { name: 'Mary Somerville', email: `mary.${opportunityId}@engine.test`, relationship: 'peer', ratings: ['4', '5', '4'], strengths: 'Generous with her time' },
+];
+
+/**
+ * The candidate names two referees on their page and both answer on theirs, each from their own
+ * address and browser, through the links refcheck mailed them. Ratings average 4.5.
+ */
+export async function giveReferences(stack: Stack, opportunityId: string, opts: { answer?: number } = {}) {
+  const invitation = await stack.catcher.waitFor((m) => m.to.includes(candidateEmail(opportunityId)) && Boolean(linkIn(m.text, 'candidate')));
+  const candidate = new Visitor('', { ip: '198.51.100.10', userAgent: 'CandidatePhone/1.0' });
+  const page = linkIn(invitation.text, 'candidate')!;
+  await candidate.get(page);
+  const referees = refereesOf(opportunityId);
+  const fields: Record<string, string> = { consent: 'yes' };
+  referees.forEach((r, i) => Object.assign(fields, { [`r${i}_name`]: r.name, [`r${i}_email`]: r.email, [`r${i}_relationship`]: r.relationship, [`r${i}_company`]: 'Analytical Engines', [`r${i}_title`]: 'Engineer', [`r${i}_worked`]: '1833-1842' }));
+  const nominated = await candidate.post(page, fields, {}, '/nominate');
+  if (nominated.status !== 303) throw new Error(`nomination failed (${nominated.status}): ${nominated.html.slice(0, 500)}`);
+
+  for (const [i, r] of referees.slice(0, opts.answer ?? referees.length).entries()) {
+    const mail = await stack.catcher.waitFor((m) => m.to.includes(r.email) && Boolean(linkIn(m.text, 'referee')));
+    const visitor = new Visitor('', { ip: `203.0.113.${20 + i}`, userAgent: `RefereeBrowser/${i}` });
+    const link = linkIn(mail.text, 'referee')!;
+    await visitor.get(link);
+    const [overall, reliability, collaboration] = r.ratings;
+    const answered = await visitor.post(link, {
+      name: r.name, title: 'Engineer', company: 'Analytical Engines', relationship: r.relationship,
+      q_overall: overall, q_reliability: reliability, q_collaboration: collaboration, q_rehire: 'Yes, gladly', q_strengths: r.strengths,
+    }, {}, '/answer');
+    if (answered.status !== 303) throw new Error(`answer failed (${answered.status}): ${answered.html.slice(0, 500)}`);
+  }
+  return referees;
+}
+
+/** The legacy completion API (runs started before the portal). */
 export async function completeRequest(stack: Stack, requestId: string, responses = RESPONSES) {
   return fetch(`${stack.apiUrl}/api/requests/${requestId}/complete`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.config.REFCHECK_ADMIN_TOKEN}` },
     body: JSON.stringify({ responses }),
   });
-}
-
-function expectStatus(actual: number, expected: number) {
-  if (actual !== expected) throw new Error(`expected HTTP ${expected}, got ${actual}`);
 }

@@ -114,7 +114,7 @@ export async function startStack(opts: StackOptions = {}) {
     fake.addUser({ id: 'user-owner', name: 'Grace Hopper', email: 'grace@acme.test' });
     const postingId = id('post');
     fake.addPosting({ id: postingId, text: 'Staff Engineer', tags: postingTags, owner: 'user-owner' });
-    fake.addOpportunity({ id: opportunityId, name: 'Ada Lovelace', emails: ['ada@candidate.test'], stage: TRIGGER_STAGE, owner: 'user-owner', postingId });
+    fake.addOpportunity({ id: opportunityId, name: 'Ada Lovelace', emails: [candidateEmail(opportunityId)], stage: TRIGGER_STAGE, owner: 'user-owner', postingId });
     return opportunityId;
   }
 
@@ -134,6 +134,9 @@ export async function startStack(opts: StackOptions = {}) {
 }
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** Each seeded candidate has an address of their own, so tests can find their mail. */
+export const candidateEmail = (opportunityId: string) => `ada.${opportunityId}@candidate.test`;
 
 let runtimeInstalled = false;
 /** The SDK logs every worker state change at INFO; tests want warnings only. Once per jest worker. */

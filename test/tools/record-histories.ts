@@ -1,7 +1,7 @@
 /**
  * Records workflow histories for the replay test (test/replay.test.ts), one per path through
- * the workflow. Run it when the workflow changes on purpose (`npm run record-histories`) and
- * commit the new files beside the old ones: old histories stay, so sleeping runs stay safe.
+ * the workflow. Run it when the workflow changes on purpose (`npm run record-histories -- <label>`)
+ * and commit the new files beside the old ones: old histories stay, so sleeping runs stay safe.
  *
  * It borrows the test suite's setup: its own Temporal dev server and Postgres, then the stack.
  */
@@ -13,36 +13,42 @@ import { temporalBinary } from '../../src/dev/temporal-server';
 import { suiteEnv } from '../helpers/env';
 import globalSetup from '../setup/global-setup';
 import globalTeardown from '../setup/global-teardown';
-import { completeRequest, handleFor, startCheck, waitForStatus } from '../helpers/journey';
+import { listReferees } from '../../src/db/referees';
+import { refereeWorkflowId } from '../../workflows/definitions';
+import { giveReferences, handleFor, startCheck, waitForStatus } from '../helpers/journey';
 import { startStack, TRIGGER_STAGE } from '../helpers/stack';
 
 const OUT = join(projectRoot(), 'test', 'fixtures', 'histories');
 const stamp = new Date().toISOString().slice(0, 10);
+/** What changed in the workflow, for the file names: `npm run record-histories -- v3-something`. */
+const label = process.argv[2] ?? 'current';
 
 async function main() {
   await globalSetup();
   const stack = await startStack({ hireConfirmationDelaySeconds: 2, ownerAnswerTimeoutSeconds: 2 });
-  const save = async (name: string, opp: string) => {
+  const save = async (name: string, opp: string, workflowId = handleFor(stack, opp).workflowId) => {
     // The CLI writes the same JSON the Temporal UI downloads, which is what replay reads.
     const json = execFileSync(temporalBinary(projectRoot()), ['workflow', 'show', '--address', suiteEnv().temporalAddress,
-      '--workflow-id', handleFor(stack, opp).workflowId, '--output', 'json'], { encoding: 'utf8' });
-    writeFileSync(join(OUT, `${stamp}-${name}.json`), json);
+      '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' });
+    writeFileSync(join(OUT, `${stamp}-${label}-${name}.json`), json);
     console.log(`recorded ${name}`);
   };
   try {
     // Hired by Lever's webhook.
     let opp = stack.seedCandidate('opp-rec-hired');
     let run = await startCheck(stack, opp);
-    await completeRequest(stack, run.requestId);
+    await giveReferences(stack, opp);
     await waitForStatus(run.handle, (s) => s.step === 'awaiting-hire-outcome');
     await stack.deliver('candidateHired', { opportunityId: opp });
     await run.handle.result();
     await save('hired-by-lever', opp);
+    const [referee] = await listReferees(stack.db, run.requestId);
+    await save('referee-answered', opp, refereeWorkflowId(referee.id));
 
     // The owner was asked and never answered.
     opp = stack.seedCandidate('opp-rec-unconfirmed');
     run = await startCheck(stack, opp);
-    await completeRequest(stack, run.requestId);
+    await giveReferences(stack, opp);
     await run.handle.result();
     await save('owner-silent', opp);
 

@@ -1,0 +1,64 @@
+import { recordEvent } from '../src/db/events';
+import { countReminder, findReferee, listReferees, markExpired, markInvited } from '../src/db/referees';
+import { findRequest, markConcluded } from '../src/db/requests';
+import { loadReport, reportSummaryLine } from '../src/reports/report';
+import { type ActivityDeps, callingWorkflow } from './deps';
+import { portalMails } from './portal-mails';
+
+/**
+ * The portal's side effects: referee invitations and reminders, candidate reminders, expiry and
+ * conclusion. Each records its timeline event under a key (workflow + step), so a retry
+ * records it once; mails go out at most once per step (see mail-once.ts).
+ */
+export function portalActivities(deps: ActivityDeps) {
+  const mails = portalMails(deps);
+  const step = (name: string) => `${callingWorkflow().workflowId}:${callingWorkflow().runId}:${name}`;
+
+  return {
+    async listNominated(input: { requestId: string }): Promise<{ refereeId: string; optional: boolean }[]> {
+      const referees = await listReferees(deps.db, input.requestId);
+      return referees.filter((r) => r.status !== 'replaced').map((r) => ({ refereeId: r.id, optional: r.optional }));
+    },
+
+    async remindCandidate(input: { requestId: string; n: number }): Promise<void> {
+      await mails.candidateReminder(input.requestId, input.n);
+      await recordEvent(deps.db, input.requestId, 'candidate-reminded', null, step(`candidate-reminder-${input.n}`));
+    },
+
+    async inviteReferee(input: { requestId: string; refereeId: string }): Promise<void> {
+      await mails.refereeInvitation(input.refereeId);
+      await markInvited(deps.db, input.refereeId);
+      await recordEvent(deps.db, input.requestId, 'referee-invited', input.refereeId, step('invited'));
+    },
+
+    async remindReferee(input: { requestId: string; refereeId: string; n: number }): Promise<void> {
+      const referee = await findReferee(deps.db, input.refereeId);
+      // Answered between the timer firing and this activity: no reminder.
+      if (!referee || referee.status !== 'invited') return;
+      await mails.refereeReminder(input.refereeId, input.n);
+      await countReminder(deps.db, input.refereeId);
+      await recordEvent(deps.db, input.requestId, 'referee-reminded', input.refereeId, step(`reminder-${input.n}`));
+    },
+
+    /** The deadline passed with no signal: expired, unless the page stored an answer or decline whose signal was lost. */
+    async expireReferee(input: { requestId: string; refereeId: string }): Promise<'answered' | 'declined' | 'expired'> {
+      const status = await markExpired(deps.db, input.refereeId);
+      if (status === 'answered' || status === 'declined') return status;
+      await recordEvent(deps.db, input.requestId, 'referee-expired', input.refereeId, step('expired'));
+      return 'expired';
+    },
+
+    /** Closes the request and returns the one line Lever's note starts with. */
+    async concludePortalRequest(input: { requestId: string; status: 'completed' | 'expired' }): Promise<{ summary: string }> {
+      const request = await findRequest(deps.db, input.requestId);
+      if (request && !request.nominatedAt && input.status === 'expired') {
+        await recordEvent(deps.db, input.requestId, 'candidate-expired', null, step('candidate-expired'));
+      }
+      await markConcluded(deps.db, input.requestId, input.status);
+      await recordEvent(deps.db, input.requestId, 'concluded', null, step('concluded'));
+      const report = await loadReport(deps.db, input.requestId);
+      if (!report) throw new Error(`reference request ${input.requestId} not found`);
+      return { summary: reportSummaryLine(report) };
+    },
+  };
+}

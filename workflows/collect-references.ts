@@ -1,0 +1,72 @@
+import { condition, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { local } from './activities';
+import { refereeWithdrawn, refereeWorkflowId, type NominationSignal, type PortalPlan, type RefereeOutcome, type ReplacementSignal, type Step } from './definitions';
+import { refereeCheck } from './referee';
+import { waitWithReminders } from './reminders';
+
+export type PortalInbox = { nominated?: NominationSignal; replacements: ReplacementSignal[] };
+export type Collected = { requestStatus: 'completed' | 'expired'; answered: number; requested: number };
+
+type Tracked = { optional: boolean; outcome?: RefereeOutcome; handle: ChildWorkflowHandle<typeof refereeCheck> };
+
+/**
+ * Steps 3 and 4: the candidate names referees (reminded, until their deadline), then one child
+ * workflow per referee collects an answer. The request concludes by the template's rule (all
+ * required answered, or a minimum), or when every referee has answered, declined or expired:
+ * with what came in. A deadline is an outcome, never an error.
+ */
+export async function collectReferences(c: { requestId: string; plan: PortalPlan; inbox: PortalInbox; enter: (step: Step, waitingFor?: string) => void }): Promise<Collected> {
+  const { requestId, plan, inbox } = c;
+  c.enter('awaiting-nominations', `the candidate's referees (deadline ${plan.candidateDeadlineSeconds}s)`);
+  const nomination = await waitWithReminders({
+    done: () => inbox.nominated !== undefined,
+    deadlineAt: Date.now() + plan.candidateDeadlineSeconds * 1000,
+    plan: plan.reminders,
+    label: 'candidate',
+    remind: (n) => local.remindCandidate({ requestId, n }),
+  });
+  if (!nomination.acted) return { requestStatus: 'expired', answered: 0, requested: 0 };
+
+  const referees = new Map<string, Tracked>();
+  const start = async (refereeId: string, optional: boolean) => {
+    const handle = await startChild(refereeCheck, {
+      workflowId: refereeWorkflowId(refereeId),
+      args: [{ requestId, refereeId, reminders: plan.reminders, deadlineSeconds: plan.refereeDeadlineSeconds }],
+      staticSummary: `Referee ${refereeId} for request ${requestId}`,
+    });
+    const tracked: Tracked = { optional, handle };
+    referees.set(refereeId, tracked);
+    // A child that fails for good counts as silent, so the request can still conclude.
+    handle.result().then((r) => (tracked.outcome = r.outcome), () => (tracked.outcome = 'expired'));
+  };
+  for (const r of await local.listNominated({ requestId })) await start(r.refereeId, r.optional);
+
+  const active = () => [...referees.values()];
+  const answered = () => active().filter((r) => r.outcome === 'answered').length;
+  const ruleMet = () =>
+    plan.conclusion.rule === 'minimum'
+      ? answered() >= plan.conclusion.minimum
+      : active().filter((r) => !r.optional).every((r) => r.outcome === 'answered') && answered() > 0;
+  const allSettled = () => active().every((r) => r.outcome !== undefined);
+
+  let replacementsHandled = 0;
+  let shown = -1;
+  for (;;) {
+    if (answered() !== shown) c.enter('awaiting-referees', `${(shown = answered())} of ${referees.size} referees answered`);
+    await condition(() => inbox.replacements.length > replacementsHandled || ruleMet() || allSettled() || answered() !== shown);
+    while (inbox.replacements.length > replacementsHandled) {
+      const { oldRefereeId, newRefereeId } = inbox.replacements[replacementsHandled++];
+      const old = referees.get(oldRefereeId);
+      if (!old || old.outcome) continue;
+      referees.delete(oldRefereeId);
+      await old.handle.signal(refereeWithdrawn).catch(() => undefined);
+      const fresh = (await local.listNominated({ requestId })).find((r) => r.refereeId === newRefereeId);
+      if (fresh) await start(fresh.refereeId, fresh.optional);
+    }
+    if (ruleMet() || allSettled()) break;
+  }
+
+  // Concluded: the referees still waiting are called off, so nobody is reminded for nothing.
+  for (const r of active()) if (!r.outcome) await r.handle.signal(refereeWithdrawn).catch(() => undefined);
+  return { requestStatus: ruleMet() ? 'completed' : 'expired', answered: answered(), requested: referees.size };
+}

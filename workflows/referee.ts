@@ -1,0 +1,46 @@
+import { setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { local } from './activities';
+import { refereeResponded, refereeStatusQuery, refereeWithdrawn, type RefereeInput, type RefereeResult, type RefereeStatus } from './definitions';
+import { waitWithReminders } from './reminders';
+
+/**
+ * One referee: invite them, remind them on the template's cadence (never in quiet hours, never
+ * past the cap), and end at their answer, their decline, their deadline, or the parent calling
+ * it off (the request concluded, or the candidate replaced them).
+ */
+export async function refereeCheck(input: RefereeInput): Promise<RefereeResult> {
+  const status: RefereeStatus = { step: 'inviting', remindersSent: 0 };
+  let response: 'answered' | 'declined' | undefined;
+  let withdrawn = false;
+  setHandler(refereeStatusQuery, () => status);
+  setHandler(refereeResponded, (s) => {
+    response ??= s.outcome;
+  });
+  setHandler(refereeWithdrawn, () => {
+    withdrawn = true;
+  });
+  const show = () => setCurrentDetails(`**Step:** ${status.step}\n\n**Reminders sent:** ${status.remindersSent}${status.nextReminderAt ? `\n\n**Next reminder:** ${status.nextReminderAt}` : ''}`);
+
+  await local.inviteReferee({ requestId: input.requestId, refereeId: input.refereeId });
+  status.step = 'awaiting-answer';
+  show();
+  const { remindersSent } = await waitWithReminders({
+    done: () => response !== undefined || withdrawn,
+    deadlineAt: Date.now() + input.deadlineSeconds * 1000,
+    plan: input.reminders,
+    label: 'referee',
+    onWait: (next) => {
+      status.nextReminderAt = next ? new Date(next).toISOString() : undefined;
+      show();
+    },
+    remind: async (n) => {
+      await local.remindReferee({ requestId: input.requestId, refereeId: input.refereeId, n });
+      status.remindersSent = n;
+    },
+  });
+
+  const outcome = response ?? (withdrawn ? 'withdrawn' : await local.expireReferee({ requestId: input.requestId, refereeId: input.refereeId }));
+  Object.assign(status, { step: 'done', outcome, nextReminderAt: undefined });
+  show();
+  return { refereeId: input.refereeId, outcome, remindersSent };
+}
