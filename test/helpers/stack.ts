@@ -6,6 +6,8 @@ import { loadConfig, type Config } from '../../src/config';
 import { insertConnection, type HireSync, type WebhookEvent } from '../../src/db/connections';
 import { createDb } from '../../src/db/pool';
 import { insertTemplate } from '../../src/db/templates';
+import type { TemplateSettings } from '../../src/templates/schema';
+import { defaultTemplateSettings } from '../../src/templates/surveys';
 import { startMailCatcher } from '../../src/dev/mail-catcher';
 import { startFakeLever } from '../../src/fake-lever/server';
 import { buildApp } from '../../src/http/app';
@@ -31,6 +33,8 @@ export type StackOptions = {
   /** false: no worker (ingress-only tests, or tests that run their own worker process) */
   worker?: boolean;
   templates?: { name: string; atsTag: string | null; isDefault: boolean }[];
+  /** the default template's full settings, over defaultTemplateSettings() */
+  templateSettings?: Partial<TemplateSettings>;
   /** the key the connection holds; the fake Lever accepts only API_KEY */
   apiKey?: string;
   leverRequestsPerSecond?: number;
@@ -82,7 +86,9 @@ export async function startStack(opts: StackOptions = {}) {
     hireSync: opts.hireSync ?? 'note-and-tag', signingTokens,
   });
   for (const t of opts.templates ?? [{ name: 'Standard', atsTag: null, isDefault: true }]) {
-    await insertTemplate(db, connectionId, { id: id('tpl'), ...t, requiredReferences: opts.requiredReferences ?? 2, deadlineSeconds: opts.deadlineSeconds ?? 3600 });
+    await insertTemplate(db, connectionId, opts.templateSettings
+      ? { id: id('tpl'), ...t, settings: defaultTemplateSettings(opts.templateSettings) }
+      : { id: id('tpl'), ...t, requiredReferences: opts.requiredReferences ?? 2, deadlineSeconds: opts.deadlineSeconds ?? 3600 });
   }
 
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
