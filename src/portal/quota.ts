@@ -22,9 +22,12 @@ export function refereeSlots(t: Pick<TemplateSettings, 'referees'>): Slot[] {
 /** The requirements in plain words, for the candidate: "1 manager (a manager from a recent role)". */
 export function describeRequirements(t: Pick<TemplateSettings, 'referees'>): string[] {
   return t.referees.map((r) => {
-    const who = r.relationship === 'any' ? `${r.required} ${label('any', r.required)} who know your work` : `${r.required} ${label(r.relationship, r.required)}`;
-    const extra = r.optional > 0 ? `, and up to ${r.optional} more if you like` : '';
-    return `${who}${extra}${r.note ? ` (${r.note})` : ''}`;
+    const noun = (n: number) => (r.relationship === 'any' ? `${label('any', n)} who know${n === 1 ? 's' : ''} your work` : label(r.relationship, n));
+    // An optional-only line reads "Optionally, 1 more ..." rather than "0 ..., and up to 1 more".
+    const what = r.required === 0
+      ? `Optionally, up to ${r.optional} more ${noun(r.optional)}`
+      : `${r.required} ${noun(r.required)}${r.optional > 0 ? `, and up to ${r.optional} more if you like` : ''}`;
+    return `${what}${r.note ? ` (${r.note})` : ''}`;
   });
 }
 
