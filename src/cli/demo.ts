@@ -4,9 +4,11 @@ import { loadLocalEnv } from '../config';
 import { createConnection } from '../connections/create';
 import { createDb } from '../db/pool';
 import { localConfig, startLocalStack, DEMO_API_KEY, type LocalStack } from '../dev/stack';
+import { answerSurvey, nominate, openBrowser, person } from '../dev/demo-browser';
+import { leverState, linkIn, mails, post, waitFor } from '../dev/demo-helpers';
 import { DEMO } from '../fake-lever/demo-seed';
 import { SecretBox } from '../secrets';
-import { referenceCheckWorkflowId, statusQuery } from '../../workflows/definitions';
+import { referenceCheckWorkflowId } from '../../workflows/definitions';
 
 /**
  * `npm run demo`: one candidate's whole journey against the local stack (started here if it is
@@ -15,7 +17,9 @@ import { referenceCheckWorkflowId, statusQuery } from '../../workflows/definitio
  */
 const t0 = Date.now();
 const say = (line: string) => process.stdout.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
-const HIRE_DELAY_SECONDS = 20;
+const HIRE_DELAY_SECONDS = 10;
+/** A six-question survey answered in under 48 s is flagged as implausibly fast: the demo's referees take their time. */
+const READING_SECONDS = 50;
 
 async function main() {
   const local = loadLocalEnv();
@@ -44,6 +48,8 @@ async function main() {
     }
     say(`connection ${connectionId} created; the fake Lever will send its webhooks to ${config.PUBLIC_URL}/webhooks/lever/${connectionId}/...`);
 
+    const before = { leverCalls: (await leverState(fakeLever)).apiRequests, mails: (await mails(mailWeb)).length };
+
     // 2. A recruiter moves a new candidate into the reference-check stage; Lever sends the webhook.
     const opportunityId = `opp-demo-${Date.now().toString(36)}`;
     const email = `ada.${opportunityId}@example.com`;
@@ -55,33 +61,47 @@ async function main() {
     const invitation = await waitFor('the invitation mail', async () => (await mails(mailWeb)).find((m) => m.to.includes(email)));
     say(`the candidate got "${invitation.subject}" (read it at ${mailWeb}/messages/${invitation.id})`);
     const handle = client.workflow.getHandle(referenceCheckWorkflowId(connectionId, opportunityId));
-    const { requestId } = await waitFor('the open request', async () => {
-      const s = await handle.query(statusQuery);
-      return s.step === 'awaiting-references' ? s : undefined;
-    });
 
-    // 4. Two referees answer (until the referee pages exist, through the completion API).
-    const done = await fetch(`${config.PUBLIC_URL}/api/requests/${requestId}/complete`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${config.REFCHECK_ADMIN_TOKEN}` },
-      body: JSON.stringify({ responses: [
-        { refereeName: 'Charles Babbage', relationship: 'manager', answers: [{ question: 'Overall', rating: 5, comment: 'The finest analyst I worked with.' }, { question: 'Would you hire again?', rating: 5 }] },
-        { refereeName: 'Mary Somerville', relationship: 'peer', answers: [{ question: 'Overall', rating: 4, comment: 'Rigorous and generous.' }, { question: 'Would you hire again?', rating: 4 }] },
-      ] }),
-    });
-    say(`two referees answered (completion API: HTTP ${done.status})`);
+    // 4. On her phone, the candidate consents and names a manager and a peer.
+    const browser = await openBrowser(local.CHROMIUM_PATH);
+    try {
+      const nominees = [
+        { name: 'Charles Babbage', email: `charles.${opportunityId}@example.com`, relationship: 'manager', title: 'Director' },
+        { name: 'Mary Somerville', email: `mary.${opportunityId}@example.com`, relationship: 'peer', title: 'Mathematician' },
+      ];
+      await nominate(await person(browser, '198.51.100.7', 'Mozilla/5.0 (iPhone) AdaSafari'), linkIn(invitation.text, 'candidate')!, nominees);
+      say(`Ada named ${nominees.map((n) => n.name).join(' and ')} on her page`);
 
-    // 5. The report link and the summary note land in Lever, once each.
-    const note = await waitFor('the note in Lever', async () => (await leverState(fakeLever, opportunityId))?.notes[0]);
-    const report = (await leverState(fakeLever, opportunityId))!.links[0];
-    say(`Lever got the note: "${note.value.split('\n')[0]}"`);
+      // 5. Each referee gets a mail, opens the survey, reads it (half a minute), answers.
+      const pages = await Promise.all(nominees.map(async (n, i) => {
+        const mail = await waitFor(`the mail to ${n.name}`, async () => (await mails(mailWeb)).find((m) => m.to.includes(n.email)));
+        const page = await person(browser, `203.0.113.${10 + i}`, `Mozilla/5.0 Referee${i}`);
+        await page.goto(linkIn(mail.text, 'referee')!);
+        return page;
+      }));
+      say(`both referees got their invitation and opened the survey; they take ${READING_SECONDS}s to read and answer ...`);
+      await new Promise((r) => setTimeout(r, READING_SECONDS * 1000));
+      await answerSurvey(pages[0], ['5', '5', '4'], 'The finest analyst I worked with.');
+      await answerSurvey(pages[1], ['4', '5', '4'], 'Rigorous and generous.');
+      say('both referees answered');
+    } finally {
+      await browser.close();
+    }
 
-    // 6. Lever never says "hired", so after the delay the owner is asked by mail and clicks "yes".
+    // 6. The report link and the summary note land in Lever, once each.
+    const opportunity = await waitFor('the note in Lever', async () => (await leverState(fakeLever)).opportunities.find((o) => o.id === opportunityId && o.notes.length > 0));
+    const report = opportunity.links[0];
+    say(`Lever got the note: "${opportunity.notes[0].value.split('\n')[0]}"`);
+
+    // 7. Lever never says "hired", so after the delay the owner is asked by mail and clicks "yes".
     say(`waiting ${HIRE_DELAY_SECONDS}s (the hire-confirmation delay, 14 days in production) ...`);
     const ask = await waitFor('the owner mail', async () => (await mails(mailWeb)).find((m) => m.to.includes('grace@example.com') && m.subject.startsWith('Was Ada') && m.id > invitation.id), 60_000);
     const yes = /Yes, hired:\s+(\S+)/.exec(ask.text)![1];
     say(`the owner got "${ask.subject}" and clicks "yes" (HTTP ${(await fetch(yes)).status}, then confirms: HTTP ${(await fetch(yes, { method: 'POST' })).status})`);
     const result = await handle.result();
     say(`the run finished: ${JSON.stringify({ outcome: result.outcome, hireSource: result.hireSource, responses: `${result.responsesReceived} of ${result.requiredReferences}` })}`);
+    const after = { leverCalls: (await leverState(fakeLever)).apiRequests, mails: (await mails(mailWeb)).length };
+    say(`this candidate's check cost ${after.leverCalls - before.leverCalls} Lever API calls and ${after.mails - before.mails} mails`);
 
     process.stdout.write(`
 Where to look:
@@ -102,30 +122,6 @@ Where to look:
       await started.stop();
     }
   }
-}
-
-async function post(url: string, body: object) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`POST ${url} -> ${res.status} ${await res.text()}`);
-  return res.json() as Promise<{ data: { deliveries: { status: number }[] } }>;
-}
-
-type Mail = { id: number; to: string[]; subject: string; text: string };
-const mails = async (web: string) => (await (await fetch(`${web}/messages.json`)).json()) as Mail[];
-
-async function leverState(fakeLever: string, opportunityId: string) {
-  const state = (await (await fetch(`${fakeLever}/_fake/state`)).json()) as { opportunities: { id: string; notes: { value: string }[]; links: string[] }[] };
-  return state.opportunities.find((o) => o.id === opportunityId);
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe().catch(() => undefined);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`gave up waiting for ${what} after ${timeoutMs / 1000}s`);
 }
 
 main().then(() => process.exit(0), (err: Error) => {

@@ -11,6 +11,9 @@ export function fakeState(store: Store, origin: string) {
     postings: [...store.postings.keys()],
     users: [...store.users.keys()],
     stages: store.stages.map((s) => ({ ...s })),
+    /** API calls received so far (429s included): lets the demo count what one check costs */
+    apiRequests: store.requests.length,
+    apiRequestsRateLimited: store.requests.filter((r) => r.status === 429).length,
   };
 }
 
