@@ -1,37 +1,42 @@
 import type { Question, TemplateSettings } from './schema';
 
+const LABELS: [string, string, string, string, string] = ['Poor', 'Fair', 'Good', 'Very good', 'Outstanding'];
+const rating = (id: string, text: string): Question => ({ id, type: 'rating', text, required: true, labels: LABELS });
+const rehire = (text: string): Question => ({ id: 'rehire', type: 'choice', text, required: true, options: ['Yes, gladly', 'Yes', 'Not sure', 'No'] });
+const comment = (id: string, text: string): Question => ({ id, type: 'text', text, required: false, maxLength: 2000 });
+
 /** Ready-made surveys to start a template from: each about two minutes for a referee. */
 export const READY_MADE_SURVEYS: Record<string, { name: string; questions: Question[] }> = {
   general: {
     name: 'General (any role)',
     questions: [
-      { id: 'overall', type: 'rating', text: 'Overall, how would you rate their work?', required: true, labels: ['Poor', 'Fair', 'Good', 'Very good', 'Outstanding'] },
-      { id: 'reliability', type: 'rating', text: 'How reliable were they in meeting commitments?', required: true, labels: ['Poor', 'Fair', 'Good', 'Very good', 'Outstanding'] },
-      { id: 'collaboration', type: 'rating', text: 'How well did they work with others?', required: true, labels: ['Poor', 'Fair', 'Good', 'Very good', 'Outstanding'] },
-      { id: 'rehire', type: 'choice', text: 'Would you work with them again?', required: true, options: ['Yes, gladly', 'Yes', 'Not sure', 'No'] },
-      { id: 'strengths', type: 'text', text: 'What are their greatest strengths?', required: false, maxLength: 2000 },
-      { id: 'growth', type: 'text', text: 'Where could they grow?', required: false, maxLength: 2000 },
+      rating('overall', 'Overall, how would you rate their work?'),
+      rating('reliability', 'How reliable were they in meeting commitments?'),
+      rating('collaboration', 'How well did they work with others?'),
+      rehire('Would you work with them again?'),
+      comment('strengths', 'What are their greatest strengths?'),
+      comment('growth', 'Where could they grow?'),
     ],
   },
   engineering: {
     name: 'Engineering',
     questions: [
-      { id: 'overall', type: 'rating', text: 'Overall, how would you rate their engineering work?', required: true, labels: ['Poor', 'Fair', 'Good', 'Very good', 'Outstanding'] },
-      { id: 'quality', type: 'rating', text: 'How good was the quality of what they shipped?', required: true, labels: ['Poor', 'Fair', 'Good', 'Very good', 'Outstanding'] },
-      { id: 'ownership', type: 'rating', text: 'How well did they own problems end to end?', required: true, labels: ['Poor', 'Fair', 'Good', 'Very good', 'Outstanding'] },
-      { id: 'collaboration', type: 'rating', text: 'How well did they work with others?', required: true, labels: ['Poor', 'Fair', 'Good', 'Very good', 'Outstanding'] },
-      { id: 'rehire', type: 'choice', text: 'Would you work with them again?', required: true, options: ['Yes, gladly', 'Yes', 'Not sure', 'No'] },
-      { id: 'comments', type: 'text', text: 'Anything else we should know?', required: false, maxLength: 2000 },
+      rating('overall', 'Overall, how would you rate their engineering work?'),
+      rating('quality', 'How good was the quality of what they shipped?'),
+      rating('ownership', 'How well did they own problems end to end?'),
+      rating('collaboration', 'How well did they work with others?'),
+      rehire('Would you work with them again?'),
+      comment('comments', 'Anything else we should know?'),
     ],
   },
   leadership: {
     name: 'People leadership',
     questions: [
-      { id: 'overall', type: 'rating', text: 'Overall, how would you rate them as a leader?', required: true, labels: ['Poor', 'Fair', 'Good', 'Very good', 'Outstanding'] },
-      { id: 'develops', type: 'rating', text: 'How well did they develop the people around them?', required: true, labels: ['Poor', 'Fair', 'Good', 'Very good', 'Outstanding'] },
-      { id: 'decisions', type: 'rating', text: 'How sound were their decisions under pressure?', required: true, labels: ['Poor', 'Fair', 'Good', 'Very good', 'Outstanding'] },
-      { id: 'rehire', type: 'choice', text: 'Would you work for or with them again?', required: true, options: ['Yes, gladly', 'Yes', 'Not sure', 'No'] },
-      { id: 'comments', type: 'text', text: 'What should their next manager know?', required: false, maxLength: 2000 },
+      rating('overall', 'Overall, how would you rate them as a leader?'),
+      rating('develops', 'How well did they develop the people around them?'),
+      rating('decisions', 'How sound were their decisions under pressure?'),
+      rehire('Would you work for or with them again?'),
+      comment('comments', 'What should their next manager know?'),
     ],
   },
 };
