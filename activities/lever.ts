@@ -85,6 +85,10 @@ export function leverActivities(deps: ActivityDeps) {
       });
     },
 
+    async archiveReasonType(input: { connectionId: string; reasonId: string }): Promise<'hired' | 'non-hired'> {
+      return leverCall(async () => ((await (await lever(input.connectionId)).archiveReasonType(input.reasonId)) === 'hired' ? 'hired' : 'non-hired'));
+    },
+
     async syncHireOutcome(input: HireSyncInput): Promise<void> {
       return leverCall(async () => {
         const client = await lever(input.connectionId);

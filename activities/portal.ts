@@ -1,3 +1,4 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { recordEvent } from '../src/db/events';
 import { countReminder, findReferee, listReferees, markExpired, markInvited } from '../src/db/referees';
 import { findRequest, markConcluded } from '../src/db/requests';
@@ -15,9 +16,18 @@ export function portalActivities(deps: ActivityDeps) {
   const step = (name: string) => `${callingWorkflow().workflowId}:${callingWorkflow().runId}:${name}`;
 
   return {
-    async listNominated(input: { requestId: string }): Promise<{ refereeId: string; optional: boolean }[]> {
-      const referees = await listReferees(deps.db, input.requestId);
-      return referees.filter((r) => r.status !== 'replaced').map((r) => ({ refereeId: r.id, optional: r.optional }));
+    /**
+     * The referees to invite. The page signals inside its transaction, so the workflow can ask
+     * before the commit lands: a referee the signal named but the database lacks means "not yet",
+     * and the retry finds it. After ~10 minutes of that the commit evidently failed; go on without.
+     */
+    async listNominated(input: { requestId: string; expected: string[] }): Promise<{ refereeId: string; optional: boolean }[]> {
+      const referees = (await listReferees(deps.db, input.requestId)).filter((r) => r.status !== 'replaced');
+      const missing = input.expected.filter((id) => !referees.some((r) => r.id === id));
+      if (missing.length > 0 && Context.current().info.attempt < 15) {
+        throw ApplicationFailure.retryable(`${missing.length} nominated referee(s) not committed yet`, 'NominationNotCommitted');
+      }
+      return referees.map((r) => ({ refereeId: r.id, optional: r.optional }));
     },
 
     async remindCandidate(input: { requestId: string; n: number }): Promise<void> {
@@ -49,7 +59,7 @@ export function portalActivities(deps: ActivityDeps) {
     },
 
     /** Closes the request and returns the one line Lever's note starts with. */
-    async concludePortalRequest(input: { requestId: string; status: 'completed' | 'expired' }): Promise<{ summary: string }> {
+    async concludePortalRequest(input: { requestId: string; status: 'completed' | 'expired' | 'cancelled' }): Promise<{ summary: string }> {
       const request = await findRequest(deps.db, input.requestId);
       if (request && !request.nominatedAt && input.status === 'expired') {
         await recordEvent(deps.db, input.requestId, 'candidate-expired', null, step('candidate-expired'));

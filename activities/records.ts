@@ -48,6 +48,10 @@ export function recordActivities(deps: ActivityDeps) {
       await requests.concludeRequest(deps.db, input.requestId, input.status, input.responses);
     },
 
+    async purgeRequest(input: { requestId: string }): Promise<void> {
+      await requests.deleteRequest(deps.db, input.requestId);
+    },
+
     /** Made once and kept in the workflow's history, so every retry publishes the same link. */
     async createReportLink(input: { requestId: string }): Promise<string> {
       const token = deps.links.sign('report', input.requestId, deps.settings.reportLinkTtlDays * DAY_MS);

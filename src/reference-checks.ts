@@ -2,10 +2,10 @@ import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundErro
 import type { WebhookTarget } from './db/connections';
 import { TEMPORAL_CALL_DEADLINE_MS } from './temporal';
 import {
-  ConnectionIdKey, OpportunityIdKey, StatusKey, candidateNominated, hireDecided, referenceCheckWorkflowId, refereeReplaced,
+  ConnectionIdKey, OpportunityIdKey, StatusKey, candidateNominated, candidateStopped, hireDecided, referenceCheckWorkflowId, refereeReplaced,
   refereeResponded, refereeWorkflowId, requestCompleted,
   type HireDecidedSignal, type NominationSignal, type ReferenceCheckInput, type RefereeRespondedSignal, type ReplacementSignal,
-  type RequestCompletedSignal,
+  type RequestCompletedSignal, type StopSignal,
 } from '../workflows/definitions';
 import type { referenceCheck } from '../workflows/reference-check';
 
@@ -68,6 +68,11 @@ export class ReferenceChecks {
 
   async hired(connectionId: string, opportunityId: string, signal: HireDecidedSignal): Promise<SignalOutcome> {
     return this.signal(referenceCheckWorkflowId(connectionId, opportunityId), (h) => h.signal(hireDecided, signal));
+  }
+
+  /** Lever archived or deleted the candidate. */
+  async stopped(connectionId: string, opportunityId: string, signal: StopSignal): Promise<SignalOutcome> {
+    return this.signal(referenceCheckWorkflowId(connectionId, opportunityId), (h) => h.signal(candidateStopped, signal));
   }
 
   async answerHire(workflowId: string, signal: HireDecidedSignal): Promise<SignalOutcome> {

@@ -5,7 +5,7 @@ import { refereeCheck } from './referee';
 import { waitWithReminders } from './reminders';
 
 export type PortalInbox = { nominated?: NominationSignal; replacements: ReplacementSignal[] };
-export type Collected = { requestStatus: 'completed' | 'expired'; answered: number; requested: number };
+export type Collected = { requestStatus: 'completed' | 'expired' | 'cancelled'; answered: number; requested: number };
 
 type Tracked = { optional: boolean; outcome?: RefereeOutcome; handle: ChildWorkflowHandle<typeof refereeCheck> };
 
@@ -13,18 +13,27 @@ type Tracked = { optional: boolean; outcome?: RefereeOutcome; handle: ChildWorkf
  * Steps 3 and 4: the candidate names referees (reminded, until their deadline), then one child
  * workflow per referee collects an answer. The request concludes by the template's rule (all
  * required answered, or a minimum), or when every referee has answered, declined or expired:
- * with what came in. A deadline is an outcome, never an error.
+ * with what came in. A deadline is an outcome, never an error. If Lever archives or deletes the
+ * candidate meanwhile, the request is cancelled and the referees are called off.
  */
-export async function collectReferences(c: { requestId: string; plan: PortalPlan; inbox: PortalInbox; enter: (step: Step, waitingFor?: string) => void }): Promise<Collected> {
-  const { requestId, plan, inbox } = c;
+export async function collectReferences(c: {
+  requestId: string;
+  plan: PortalPlan;
+  inbox: PortalInbox;
+  /** true once Lever archived or deleted the candidate: everything stops */
+  stopped: () => boolean;
+  enter: (step: Step, waitingFor?: string) => void;
+}): Promise<Collected> {
+  const { requestId, plan, inbox, stopped } = c;
   c.enter('awaiting-nominations', `the candidate's referees (deadline ${plan.candidateDeadlineSeconds}s)`);
   const nomination = await waitWithReminders({
-    done: () => inbox.nominated !== undefined,
+    done: () => inbox.nominated !== undefined || stopped(),
     deadlineAt: Date.now() + plan.candidateDeadlineSeconds * 1000,
     plan: plan.reminders,
     label: 'candidate',
     remind: (n) => local.remindCandidate({ requestId, n }),
   });
+  if (stopped()) return { requestStatus: 'cancelled', answered: 0, requested: 0 };
   if (!nomination.acted) return { requestStatus: 'expired', answered: 0, requested: 0 };
 
   const referees = new Map<string, Tracked>();
@@ -39,7 +48,7 @@ export async function collectReferences(c: { requestId: string; plan: PortalPlan
     // A child that fails for good counts as silent, so the request can still conclude.
     handle.result().then((r) => (tracked.outcome = r.outcome), () => (tracked.outcome = 'expired'));
   };
-  for (const r of await local.listNominated({ requestId })) await start(r.refereeId, r.optional);
+  for (const r of await local.listNominated({ requestId, expected: inbox.nominated!.refereeIds })) await start(r.refereeId, r.optional);
 
   const active = () => [...referees.values()];
   const answered = () => active().filter((r) => r.outcome === 'answered').length;
@@ -53,20 +62,20 @@ export async function collectReferences(c: { requestId: string; plan: PortalPlan
   let shown = -1;
   for (;;) {
     if (answered() !== shown) c.enter('awaiting-referees', `${(shown = answered())} of ${referees.size} referees answered`);
-    await condition(() => inbox.replacements.length > replacementsHandled || ruleMet() || allSettled() || answered() !== shown);
+    await condition(() => inbox.replacements.length > replacementsHandled || ruleMet() || allSettled() || answered() !== shown || stopped());
     while (inbox.replacements.length > replacementsHandled) {
       const { oldRefereeId, newRefereeId } = inbox.replacements[replacementsHandled++];
       const old = referees.get(oldRefereeId);
       if (!old || old.outcome) continue;
       referees.delete(oldRefereeId);
       await old.handle.signal(refereeWithdrawn).catch(() => undefined);
-      const fresh = (await local.listNominated({ requestId })).find((r) => r.refereeId === newRefereeId);
+      const fresh = (await local.listNominated({ requestId, expected: [newRefereeId] })).find((r) => r.refereeId === newRefereeId);
       if (fresh) await start(fresh.refereeId, fresh.optional);
     }
-    if (ruleMet() || allSettled()) break;
+    if (ruleMet() || allSettled() || stopped()) break;
   }
 
   // Concluded: the referees still waiting are called off, so nobody is reminded for nothing.
   for (const r of active()) if (!r.outcome) await r.handle.signal(refereeWithdrawn).catch(() => undefined);
-  return { requestStatus: ruleMet() ? 'completed' : 'expired', answered: answered(), requested: referees.size };
+  return { requestStatus: stopped() ? 'cancelled' : ruleMet() ? 'completed' : 'expired', answered: answered(), requested: referees.size };
 }

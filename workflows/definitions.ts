@@ -41,23 +41,27 @@ export type Step =
   | 'recording-hire-outcome'
   | 'done';
 
-export type Outcome = 'stale-trigger' | 'no-template' | 'hired' | 'not-hired' | 'hire-unconfirmed';
+export type Outcome = 'stale-trigger' | 'no-template' | 'hired' | 'not-hired' | 'hire-unconfirmed' | 'archived' | 'deleted';
 
 export type Answer = { question: string; rating?: number; comment?: string };
 export type RefereeResponse = { refereeName: string; refereeEmail?: string; relationship: string; answers: Answer[] };
 
 export type RequestCompletedSignal = { requestId: string; responses: RefereeResponse[] };
-export type HireSource = 'lever-webhook' | 'owner-link' | 'owner-reply';
+export type HireSource = 'lever-webhook' | 'lever-archive' | 'owner-link' | 'owner-reply';
 export type HireDecidedSignal = { hired: boolean; source: HireSource };
 
 export const requestCompleted = defineSignal<[RequestCompletedSignal]>('requestCompleted');
+
+/** Lever archived the candidate (reasonId: Lever's archive reason) or deleted them: the check stops. */
+export type StopSignal = { kind: 'archived'; reasonId: string | null } | { kind: 'deleted' };
+export const candidateStopped = defineSignal<[StopSignal]>('candidateStopped');
 export const hireDecided = defineSignal<[HireDecidedSignal]>('hireDecided');
 
 export type ReferenceCheckStatus = {
   step: Step;
   requestId?: string;
   templateName?: string;
-  requestStatus?: 'open' | 'completed' | 'expired';
+  requestStatus?: 'open' | 'completed' | 'expired' | 'cancelled';
   responsesReceived?: number;
   requiredReferences?: number;
   reportUrl?: string;
@@ -69,7 +73,7 @@ export const statusQuery = defineQuery<ReferenceCheckStatus>('status');
 export type ReferenceCheckResult = {
   outcome: Outcome;
   requestId?: string;
-  requestStatus?: 'completed' | 'expired';
+  requestStatus?: 'completed' | 'expired' | 'cancelled';
   responsesReceived: number;
   requiredReferences?: number;
   reportUrl?: string;

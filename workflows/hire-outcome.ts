@@ -9,6 +9,8 @@ export type HireWait = {
   requestId: string;
   /** the latest hire signal, if any: read live, set by the signal handler */
   decision: () => HireDecidedSignal | undefined;
+  /** Lever archived or deleted the candidate: stop waiting (the caller reads why) */
+  stopped: () => boolean;
   onAskingOwner: () => void;
 };
 
@@ -18,9 +20,9 @@ export type HireWait = {
  * to ask) is an outcome, `undefined`, not an error.
  */
 export async function awaitHireOutcome(w: HireWait): Promise<HireDecidedSignal | undefined> {
-  const decided = () => w.decision() !== undefined;
+  const decided = () => w.decision() !== undefined || w.stopped();
   if (await condition(decided, w.delaySeconds * 1000, { summary: 'hire-confirmation delay' })) return w.decision();
-  if (!w.owner.email) return undefined;
+  if (!w.owner.email || w.stopped()) return undefined;
 
   w.onAskingOwner();
   await local.askOwnerAboutHire({ requestId: w.requestId, ownerName: w.owner.name, ownerEmail: w.owner.email });

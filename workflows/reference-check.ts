@@ -3,12 +3,13 @@ import type { CandidateSnapshot } from '../activities/lever';
 import { lever, local } from './activities';
 import { collectReferences, type PortalInbox } from './collect-references';
 import {
-  candidateNominated, hireDecided, refereeReplaced, requestCompleted, statusQuery, StatusKey,
+  candidateNominated, candidateStopped, hireDecided, refereeReplaced, requestCompleted, statusQuery, StatusKey,
   type HireDecidedSignal, type Outcome, type ReferenceCheckInput, type ReferenceCheckResult,
-  type ReferenceCheckStatus, type RequestCompletedSignal, type Step,
+  type ReferenceCheckStatus, type RequestCompletedSignal, type Step, type StopSignal,
 } from './definitions';
 import { awaitHireOutcome } from './hire-outcome';
 import { awaitCompletionSignal } from './legacy-completion';
+import { hireFromArchive, stopCollecting } from './stop';
 import { hireMarker, noTemplateMarker, reportMarker } from './summary';
 
 /**
@@ -21,6 +22,7 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
   let completion: RequestCompletedSignal | undefined;
   const inbox: PortalInbox = { replacements: [] };
   let hire: HireDecidedSignal | undefined;
+  let stop: StopSignal | undefined;
   let who = '';
 
   // Handlers first, before any await, so no early signal is lost.
@@ -33,6 +35,9 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
   });
   setHandler(refereeReplaced, (s) => {
     if (s.requestId === status.requestId) inbox.replacements.push(s);
+  });
+  setHandler(candidateStopped, (s) => {
+    stop ??= s;
   });
   setHandler(hireDecided, (s) => {
     hire ??= s; // the first answer stands
@@ -50,7 +55,7 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     return {
       outcome, requestId: status.requestId, requestStatus: status.requestStatus === 'open' ? undefined : status.requestStatus,
       responsesReceived: status.responsesReceived ?? 0, requiredReferences: status.requiredReferences, reportUrl: status.reportUrl,
-      hireSource: hire?.source, startedAt, finishedAt: new Date().toISOString(),
+      hireSource: status.hire?.source, startedAt, finishedAt: new Date().toISOString(),
     };
   };
 
@@ -85,8 +90,9 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
   // existed wait for the completion API instead, and must replay unchanged.
   let summary: string;
   if (patched('reference-portal') && plan) {
-    const collected = await collectReferences({ requestId, plan, inbox, enter });
+    const collected = await collectReferences({ requestId, plan, inbox, stopped: () => stop !== undefined, enter });
     Object.assign(status, { requestStatus: collected.requestStatus, responsesReceived: collected.answered });
+    if (stop) return finish(await stopCollecting(input, requestId, stop));
     summary = (await local.concludePortalRequest({ requestId, status: collected.requestStatus })).summary;
   } else {
     const collected = await awaitCompletionSignal({
@@ -111,21 +117,27 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     delaySeconds: input.hireConfirmationDelaySeconds, ownerAnswerTimeoutSeconds: input.ownerAnswerTimeoutSeconds,
     owner: { name: candidate.ownerName, email: candidate.ownerEmail }, requestId,
     decision: () => hire,
+    stopped: () => stop !== undefined,
     onAskingOwner: () => enter('awaiting-owner-answer', "the owner's yes/no (link or reply)"),
   });
-  status.hire = decision;
+  if (stop?.kind === 'deleted' && !decision) {
+    await local.purgeRequest({ requestId });
+    return finish('deleted');
+  }
+  status.hire = decision ?? (stop?.kind === 'archived' ? await hireFromArchive(input, stop.reasonId) : undefined);
+  const settled = status.hire;
 
   // 7. Record it, tell Lever, finish.
   enter('recording-hire-outcome');
-  const outcome = decision === undefined ? 'unconfirmed' : decision.hired ? 'hired' : 'not-hired';
-  await local.recordHireOutcome({ requestId, outcome, source: decision?.source ?? 'no-answer' });
-  if (decision) {
+  const outcome = settled === undefined ? 'unconfirmed' : settled.hired ? 'hired' : 'not-hired';
+  await local.recordHireOutcome({ requestId, outcome, source: settled?.source ?? 'no-answer' });
+  if (settled) {
     await lever.syncHireOutcome({
       connectionId: input.connectionId, opportunityId: input.opportunityId, marker: hireMarker(requestId),
-      note: decision.hired ? `Hire confirmed (${decision.source}).` : `Not hired, according to the owner (${decision.source}).`,
-      tags: [decision.hired ? 'refcheck: hired' : 'refcheck: not hired'],
-      // Lever already knows about a hire it told us about; archive only what the owner confirmed.
-      archiveAsHired: decision.hired && decision.source !== 'lever-webhook' && input.hireSync === 'archive-as-hired',
+      note: settled.hired ? `Hire confirmed (${settled.source}).` : `Not hired (${settled.source}).`,
+      tags: [settled.hired ? 'refcheck: hired' : 'refcheck: not hired'],
+      // Lever already knows what it told us; archive only a hire the owner confirmed.
+      archiveAsHired: settled.hired && settled.source.startsWith('owner') && input.hireSync === 'archive-as-hired',
     });
   }
   return finish(outcome === 'unconfirmed' ? 'hire-unconfirmed' : outcome);

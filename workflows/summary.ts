@@ -12,3 +12,4 @@ export function summaryLine(status: 'completed' | 'expired', responses: RefereeR
 export const reportMarker = (requestId: string) => `[refcheck:${requestId}:report]`;
 export const hireMarker = (requestId: string) => `[refcheck:${requestId}:hire]`;
 export const noTemplateMarker = (opportunityId: string, triggeredAt: number) => `[refcheck:${opportunityId}:${triggeredAt}:no-template]`;
+export const stoppedMarker = (requestId: string) => `[refcheck:${requestId}:stopped]`;

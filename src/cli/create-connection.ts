@@ -8,7 +8,8 @@ import { exitOnBadConfig } from '../process';
 import { SecretBox } from '../secrets';
 
 const USAGE = `usage: npm run connection:create -- --name "Acme" --trigger-stage <stageId> --api-key-file <file>
-         --stage-change-token <token> [--hired-token <token>] [--lever production|sandbox|<url>]
+         --stage-change-token <token> [--hired-token <token>] [--archive-token <token>] [--deleted-token <token>]
+         [--lever production|sandbox|<url>]
          [--hire-delay-days 14] [--archive-as-hired] [--references 2] [--deadline-days 14]
 
 Creates a Lever connection and prints the webhook URLs to paste into Lever
@@ -20,7 +21,7 @@ async function main() {
   const { values } = parseArgs({
     options: {
       name: { type: 'string' }, lever: { type: 'string', default: 'production' }, 'api-key-file': { type: 'string' },
-      'trigger-stage': { type: 'string' }, 'stage-change-token': { type: 'string' }, 'hired-token': { type: 'string' },
+      'trigger-stage': { type: 'string' }, 'stage-change-token': { type: 'string' }, 'hired-token': { type: 'string' }, 'archive-token': { type: 'string' }, 'deleted-token': { type: 'string' },
       'hire-delay-days': { type: 'string', default: '14' }, 'archive-as-hired': { type: 'boolean', default: false },
       references: { type: 'string', default: '2' }, 'deadline-days': { type: 'string', default: '14' }, help: { type: 'boolean' },
     },
@@ -41,7 +42,12 @@ async function main() {
       leverBaseUrl: lever in LEVER_HOSTS ? LEVER_HOSTS[lever as keyof typeof LEVER_HOSTS] : lever,
       apiKey,
       triggerStageId: values['trigger-stage'],
-      signingTokens: { candidateStageChange: values['stage-change-token'], ...(values['hired-token'] ? { candidateHired: values['hired-token'] } : {}) },
+      signingTokens: {
+        candidateStageChange: values['stage-change-token'],
+        ...(values['hired-token'] ? { candidateHired: values['hired-token'] } : {}),
+        ...(values['archive-token'] ? { candidateArchiveChange: values['archive-token'] } : {}),
+        ...(values['deleted-token'] ? { candidateDeleted: values['deleted-token'] } : {}),
+      },
       hireConfirmationDelaySeconds: days(values['hire-delay-days']),
       hireSync: values['archive-as-hired'] ? 'archive-as-hired' : 'note-and-tag',
       defaultTemplate: { name: 'Standard reference check', requiredReferences: Number(values.references), deadlineSeconds: days(values['deadline-days']) },

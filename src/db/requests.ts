@@ -111,3 +111,17 @@ export async function recordNomination(tx: PoolClient, id: string, from: { ip: s
 export async function markConcluded(db: Db, id: string, status: Exclude<RequestStatus, 'open'>): Promise<void> {
   await db.query(`update reference_requests set status = $2, concluded_at = coalesce(concluded_at, now()) where id = $1 and status = 'open'`, [id, status]);
 }
+
+/**
+ * Lever deleted the candidate: refcheck forgets them too. The request goes with its referees,
+ * answers, timeline and hire question (foreign keys cascade); deliveries keep only ids.
+ */
+export async function deleteRequest(db: Db, id: string): Promise<void> {
+  await db.query('delete from reference_requests where id = $1', [id]);
+}
+
+/** Every request refcheck keeps for a candidate Lever deleted, when no run is left to do it. */
+export async function deleteRequestsForOpportunity(db: Db, connectionId: string, opportunityId: string): Promise<number> {
+  const rows = await db.query('delete from reference_requests where connection_id = $1 and opportunity_id = $2 returning id', [connectionId, opportunityId]);
+  return rows.length;
+}

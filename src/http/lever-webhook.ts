@@ -2,6 +2,7 @@ import express, { type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { findWebhookTarget, WEBHOOK_EVENTS, type WebhookTarget } from '../db/connections';
 import { recordDelivery, type Delivery } from '../db/deliveries';
+import { deleteRequestsForOpportunity } from '../db/requests';
 import { AppError, badRequest, notFound, unauthorized, unavailable } from '../errors';
 import { verifyLeverSignature } from '../lever/signature';
 import { WebhookBody } from '../lever/schemas';
@@ -79,9 +80,19 @@ async function dispatch(deps: AppDeps, target: WebhookTarget, body: WebhookBody,
       const outcome = await deps.checks.hired(target.id, body.data.opportunityId, { hired: true, source: 'lever-webhook' });
       return done(outcome === 'signalled' ? 202 : 200, outcome);
     }
-    default:
-      // Archive and delete are accepted and recorded; acting on them is its own piece of work.
-      return done(200, 'ignored-event');
+    case 'candidateArchiveChange': {
+      // Unarchiving changes nothing for a check; archiving stops it (or settles the hire question).
+      if (!body.data.toArchived) return done(200, 'ignored-unarchive');
+      const outcome = await deps.checks.stopped(target.id, body.data.opportunityId, { kind: 'archived', reasonId: body.data.toArchived.reason ?? null });
+      return done(outcome === 'signalled' ? 202 : 200, outcome);
+    }
+    case 'candidateDeleted': {
+      // A running check forgets the candidate itself; otherwise what refcheck kept goes now.
+      const outcome = await deps.checks.stopped(target.id, body.data.opportunityId, { kind: 'deleted' });
+      if (outcome === 'signalled') return done(202, outcome);
+      await deleteRequestsForOpportunity(deps.db, target.id, body.data.opportunityId);
+      return done(200, 'purged');
+    }
   }
 }
 

@@ -73,6 +73,12 @@ export class LeverClient {
     return res.data[0]?.id;
   }
 
+  /** 'hired' or 'non-hired', as Lever types the archive reason; undefined when Lever has no such reason. */
+  async archiveReasonType(reasonId: string): Promise<string | undefined> {
+    const res = await this.request('GET', '/archive_reasons', pageOf(ArchiveReason));
+    return res.data.find((r) => r.id === reasonId)?.type;
+  }
+
   async archive(opportunityId: string, reasonId: string): Promise<void> {
     await this.request('PUT', `/opportunities/${enc(opportunityId)}/archived`, undefined, { reason: reasonId });
   }

@@ -78,7 +78,7 @@ export async function startStack(opts: StackOptions = {}) {
 
   const connectionId = id('conn');
   const signingTokens = Object.fromEntries(
-    (['candidateStageChange', 'candidateHired', 'candidateArchiveChange'] as WebhookEvent[]).map((e) => [e, randomBytes(24).toString('hex')]),
+    (['candidateStageChange', 'candidateHired', 'candidateArchiveChange', 'candidateDeleted'] as WebhookEvent[]).map((e) => [e, randomBytes(24).toString('hex')]),
   ) as Record<WebhookEvent, string>;
   await insertConnection(db, box, {
     id: connectionId, name: 'Acme Test', leverBaseUrl: fake.url, apiKey: opts.apiKey ?? API_KEY, triggerStageId: TRIGGER_STAGE,
