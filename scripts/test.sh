@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 bash scripts/bootstrap.sh
 
+step "Linting (eslint: floating promises, sealed workflow code)"
+npx eslint .
+
 step "Running the test suite"
 mkdir -p .data
 rm -f .data/jest-results.json

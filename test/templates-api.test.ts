@@ -30,6 +30,7 @@ afterAll(async () => {
 });
 
 // Response bodies are JSON the assertions read freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions navigate these bodies freely
 type Body = Record<string, any>;
 async function call(method: string, path: string, body?: unknown, token: string | null = stack.config.REFCHECK_ADMIN_TOKEN) {
   const res = await fetch(`${url}${path}`, {

@@ -27,7 +27,7 @@ export async function migrate(db: Db): Promise<string[]> {
         applied.push(name);
       } catch (err) {
         await client.query('rollback');
-        throw new Error(`migration ${name} failed: ${(err as Error).message}`);
+        throw new Error(`migration ${name} failed: ${(err as Error).message}`, { cause: err });
       }
     }
   } finally {
