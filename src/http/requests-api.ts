@@ -22,7 +22,8 @@ const Completion = z.object({
 
 /**
  * POST /api/requests/:requestId/complete — hands a finished reference request to its workflow.
- * Until the candidate and referee pages exist this is how completion arrives; they will call the same signal.
+ * Only for runs started before the portal (they wait for this signal, asleep or not); requests
+ * opened since are completed by the candidate's and referees' pages.
  */
 export function requestsApiRouter(deps: AppDeps) {
   const router = express.Router();
@@ -31,6 +32,8 @@ export function requestsApiRouter(deps: AppDeps) {
     if (!parsed.success) throw badRequest(parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const request = await findRequest(deps.db, req.params.requestId);
     if (!request) throw notFound('no such reference request');
+    // Requests opened since the portal collect answers on the candidate's and referees' pages.
+    if (request.templateSnapshot) throw conflict('this request collects references through the candidate and referee pages');
     if (request.status !== 'open') throw conflict(`this reference request is already ${request.status}`);
     const outcome = await deps.checks.completeRequest(request.workflowId, { requestId: request.id, responses: parsed.data.responses });
     if (outcome === 'no-run') throw conflict('the reference check for this request is no longer running');
