@@ -42,6 +42,13 @@ test('when a candidate enters the stage and references come in, then Lever gets 
   // The candidate names two referees; both answer; the workflow publishes to Lever.
   await giveReferences(stack, opp);
   expect(requestId).toMatch(/^rq_/);
+  // Support's query by opportunity id finds the candidate's run and each referee's.
+  const runs = async () => {
+    const types: string[] = [];
+    for await (const w of stack.client.workflow.list({ query: `RefcheckOpportunityId = '${opp}'` })) types.push(w.type);
+    return types.sort().join(',');
+  };
+  await until('three runs in visibility', async () => (await runs()) === 'refereeCheck,refereeCheck,referenceCheck');
   const status = await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
   expect(stack.fake.links(opp)).toEqual([status.reportUrl]);
   const notes = stack.fake.notes(opp);

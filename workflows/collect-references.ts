@@ -1,6 +1,6 @@
-import { condition, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { condition, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import { local } from './activities';
-import { refereeWithdrawn, refereeWorkflowId, type NominationSignal, type PortalPlan, type RefereeOutcome, type ReplacementSignal, type Step } from './definitions';
+import { ConnectionIdKey, OpportunityIdKey, refereeWithdrawn, refereeWorkflowId, StatusKey, type NominationSignal, type PortalPlan, type RefereeOutcome, type ReplacementSignal, type Step } from './definitions';
 import { refereeCheck } from './referee';
 import { waitWithReminders } from './reminders';
 
@@ -42,6 +42,12 @@ export async function collectReferences(c: {
       workflowId: refereeWorkflowId(refereeId),
       args: [{ requestId, refereeId, reminders: plan.reminders, deadlineSeconds: plan.refereeDeadlineSeconds }],
       staticSummary: `Referee ${refereeId} for request ${requestId}`,
+      // The candidate's ids, so support's query by opportunity finds the referees' runs too.
+      typedSearchAttributes: [
+        { key: ConnectionIdKey, value: workflowInfo().typedSearchAttributes.get(ConnectionIdKey) ?? '' },
+        { key: OpportunityIdKey, value: workflowInfo().typedSearchAttributes.get(OpportunityIdKey) ?? '' },
+        { key: StatusKey, value: 'referee' },
+      ],
     });
     const tracked: Tracked = { optional, handle };
     referees.set(refereeId, tracked);

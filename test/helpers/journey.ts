@@ -26,10 +26,10 @@ export async function waitForStatus(handle: WorkflowHandle, pred: (s: ReferenceC
   throw new Error(`status never matched; last: ${JSON.stringify(last)}`);
 }
 
-export async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 100));
   }
