@@ -73,3 +73,14 @@ export async function startLocalPostgres(opts: { dataDir: string; port: number; 
     },
   };
 }
+
+/** Stops a cluster left behind by a run that was killed before it could clean up (ignores "not running"). */
+export function stopAbandonedCluster(dataDir: string): void {
+  const cluster = join(dataDir, 'cluster');
+  if (!existsSync(join(cluster, 'postmaster.pid'))) return;
+  try {
+    runAsOwner(pgBin('pg_ctl'), ['-D', cluster, '-m', 'immediate', '-w', 'stop']);
+  } catch {
+    // already stopped
+  }
+}

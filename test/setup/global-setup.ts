@@ -1,9 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDb } from '../../src/db/pool';
 import { migrate } from '../../src/db/migrate';
-import { startLocalPostgres } from '../../src/dev/postgres';
+import { startLocalPostgres, stopAbandonedCluster } from '../../src/dev/postgres';
 import { freePort } from '../../src/dev/processes';
 import { projectRoot } from '../../src/dev/project-root';
 import { startTemporalDevServer, temporalBinary } from '../../src/dev/temporal-server';
@@ -17,9 +17,12 @@ import { loadTestEnv } from '../helpers/env';
 export default async function globalSetup() {
   const root = projectRoot();
   // A folder per run, so two runs on one machine (a developer's and an editor's) never share a cluster.
-  mkdirSync(join(root, '.data', 'test'), { recursive: true });
-  const dataDir = mkdtempSync(join(root, '.data', 'test', 'run-'));
+  const runs = join(root, '.data', 'test');
+  mkdirSync(runs, { recursive: true });
+  cleanUpAbandonedRuns(runs);
+  const dataDir = mkdtempSync(join(runs, 'run-'));
   chmodSync(dataDir, 0o755); // mkdtemp makes it private; the postgres user must reach its cluster inside
+  writeFileSync(join(dataDir, 'owner.pid'), String(process.pid));
   (globalThis as Record<string, unknown>).__refcheckTestDir = dataDir;
   const given = loadTestEnv();
 
@@ -49,6 +52,27 @@ export default async function globalSetup() {
   process.env.REFCHECK_TEST_TEMPORAL_ADDRESS = temporalAddress;
   process.env.REFCHECK_TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.REFCHECK_TEST_DATA_DIR = dataDir;
+}
+
+/** Runs whose jest process is gone (killed, interrupted) leave a cluster running: stop it, drop the folder. */
+function cleanUpAbandonedRuns(runs: string) {
+  for (const name of readdirSync(runs)) {
+    const dir = join(runs, name);
+    const owner = existsSync(join(dir, 'owner.pid')) ? Number(readFileSync(join(dir, 'owner.pid'), 'utf8')) : NaN;
+    if (alive(owner)) continue;
+    stopAbandonedCluster(join(dir, 'postgres'));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const noop = () => undefined;
