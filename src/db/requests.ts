@@ -125,3 +125,15 @@ export async function deleteRequestsForOpportunity(db: Db, connectionId: string,
   const rows = await db.query('delete from reference_requests where connection_id = $1 and opportunity_id = $2 returning id', [connectionId, opportunityId]);
   return rows.length;
 }
+
+/**
+ * Whether this candidate's check already ran to its end (completed or expired, not cancelled).
+ * Temporal forgets closed runs after the namespace's retention; this record does not.
+ */
+export async function hasConcludedCheck(db: Db, connectionId: string, opportunityId: string): Promise<boolean> {
+  const rows = await db.query(
+    `select 1 from reference_requests where connection_id = $1 and opportunity_id = $2 and status in ('completed', 'expired') limit 1`,
+    [connectionId, opportunityId],
+  );
+  return rows.length > 0;
+}

@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { findWebhookTarget, WEBHOOK_EVENTS, type WebhookTarget } from '../db/connections';
 import { recordDelivery, type Delivery } from '../db/deliveries';
-import { deleteRequestsForOpportunity } from '../db/requests';
+import { deleteRequestsForOpportunity, hasConcludedCheck } from '../db/requests';
 import { AppError, badRequest, notFound, unauthorized, unavailable } from '../errors';
 import { verifyLeverSignature } from '../lever/signature';
 import { WebhookBody } from '../lever/schemas';
@@ -70,6 +70,8 @@ async function dispatch(deps: AppDeps, target: WebhookTarget, body: WebhookBody,
   switch (body.event) {
     case 'candidateStageChange': {
       if (body.data.toStageId !== target.triggerStageId) return done(200, 'ignored-stage');
+      // A stray event for a finished check starts nothing, even after Temporal has forgotten the run.
+      if (await hasConcludedCheck(deps.db, target.id, body.data.opportunityId)) return done(200, 'already-completed');
       const { outcome, workflowId } = await deps.checks.start(target, body.data.opportunityId, body.triggeredAt);
       delivery.workflowId = workflowId;
       return done(outcome === 'started' || outcome === 'restarted' ? 202 : 200, outcome);
