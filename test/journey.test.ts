@@ -73,13 +73,9 @@ test('when a candidate enters the stage and references come in, then Lever gets 
   // The owner was never asked: Lever already knew.
   expect(stack.catcher.messages.filter((m) => m.to.includes('grace@acme.test'))).toHaveLength(0);
 
-  // A stray stage change for a finished check starts nothing, even once Temporal has forgotten the run.
+  // A stray stage change for a finished check starts nothing.
   const again = await stack.deliver('candidateStageChange', { opportunityId: opp, toStageId: 'stage-refcheck' });
   expect(again).toMatchObject({ status: 200, body: { outcome: 'already-completed' } });
-  await stack.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: handle.workflowId } });
-  await until('Temporal to forget the run', async () => (await handle.describe().then(() => false, () => true)));
-  const afterRetention = await stack.deliver('candidateStageChange', { opportunityId: opp, toStageId: 'stage-refcheck' });
-  expect(afterRetention).toMatchObject({ status: 200, body: { outcome: 'already-completed' } });
 });
 
 test('when the candidate already left the stage, then the run ends as stale-trigger and a later real entry starts a new check', async () => {

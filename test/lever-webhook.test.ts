@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { listDeliveries } from '../src/db/deliveries';
+import { markConcluded, openRequest } from '../src/db/requests';
+import { listTemplates } from '../src/db/templates';
 import { freePort } from '../src/dev/processes';
 import { buildApp } from '../src/http/app';
 import { ReferenceChecks } from '../src/reference-checks';
@@ -77,6 +79,20 @@ describe('a valid delivery', () => {
     }
     expect(runs).toBe(1);
   });
+});
+
+test('when Temporal has forgotten a finished check (past its retention), then a stray stage change still starts nothing', async () => {
+  // The run is long gone from Temporal; refcheck's own record of the concluded request remains.
+  const [template] = await listTemplates(stack.db, stack.connectionId);
+  const request = await openRequest(stack.db, {
+    workflowId: referenceCheckWorkflowId(stack.connectionId, 'opp-long-done'), runId: 'run-long-gone', connectionId: stack.connectionId,
+    opportunityId: 'opp-long-done', templateId: template.id, candidateName: 'Ada Lovelace', candidateEmail: 'ada@candidate.test',
+    postingTitle: null, requiredReferences: 2, deadlineAt: new Date(),
+  });
+  await markConcluded(stack.db, request.id, 'completed');
+  const res = await stack.deliver('candidateStageChange', stageChange('opp-long-done'));
+  expect(res).toEqual({ status: 200, body: { outcome: 'already-completed' } });
+  expect(await describeOrUndefined('opp-long-done')).toBeUndefined();
 });
 
 describe('a forged or broken delivery is refused and starts nothing', () => {
