@@ -52,6 +52,14 @@ async function main() {
     await run.handle.result();
     await save('owner-silent', opp);
 
+    // Archived in Lever while the referees were being asked.
+    opp = stack.seedCandidate('opp-rec-archived');
+    run = await startCheck(stack, opp);
+    await giveReferences(stack, opp, { answer: 1 });
+    await stack.deliver('candidateArchiveChange', { opportunityId: opp, fromArchived: null, toArchived: { archivedAt: Date.now(), reason: 'reason-withdrew' } });
+    await run.handle.result();
+    await save('archived-mid-check', opp);
+
     // Stale trigger.
     opp = stack.seedCandidate('opp-rec-stale');
     stack.fake.setStage(opp, 'stage-offer');
