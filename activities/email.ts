@@ -1,4 +1,4 @@
-import { findConnection } from '../src/db/connections';
+import { findCompanyName } from '../src/db/connections';
 import { openHireQuestion } from '../src/db/hire-questions';
 import { findRequest } from '../src/db/requests';
 import { candidateLink } from '../src/portal/links';
@@ -15,8 +15,7 @@ export function emailActivities(deps: ActivityDeps) {
   async function loadRequest(requestId: string) {
     const request = await findRequest(deps.db, requestId);
     if (!request) throw new Error(`reference request ${requestId} not found`);
-    const connection = await findConnection(deps.db, deps.box, request.connectionId);
-    return { request, companyName: connection?.name ?? 'The hiring team' };
+    return { request, companyName: (await findCompanyName(deps.db, request.connectionId)) ?? 'The hiring team' };
   }
 
   return {

@@ -1,4 +1,4 @@
-import { findConnection } from '../src/db/connections';
+import { findCompanyName } from '../src/db/connections';
 import { findReferee } from '../src/db/referees';
 import { findRequest } from '../src/db/requests';
 import { candidateLink, refereeLink } from '../src/portal/links';
@@ -17,8 +17,7 @@ export function portalMails(deps: ActivityDeps) {
   async function context(requestId: string) {
     const request = await findRequest(deps.db, requestId);
     if (!request?.templateSnapshot) throw new Error(`reference request ${requestId} not found or has no template`);
-    const connection = await findConnection(deps.db, deps.box, request.connectionId);
-    return { request, template: request.templateSnapshot, companyName: connection?.name ?? 'The hiring team' };
+    return { request, template: request.templateSnapshot, companyName: (await findCompanyName(deps.db, request.connectionId)) ?? 'The hiring team' };
   }
 
   async function refereeMail(refereeId: string, reminder: boolean) {

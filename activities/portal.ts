@@ -13,7 +13,10 @@ import { portalMails } from './portal-mails';
  */
 export function portalActivities(deps: ActivityDeps) {
   const mails = portalMails(deps);
-  const step = (name: string) => `${callingWorkflow().workflowId}:${callingWorkflow().runId}:${name}`;
+  const step = (name: string) => {
+    const { workflowId, runId } = callingWorkflow();
+    return `${workflowId}:${runId}:${name}`;
+  };
 
   return {
     /**

@@ -78,3 +78,9 @@ export async function findWebhookTarget(db: Db, box: SecretBox, connectionId: st
     signingToken: row.token_sealed ? box.open(row.token_sealed) : null,
   };
 }
+
+/** The connection's display name (the company), without opening any sealed secret. */
+export async function findCompanyName(db: Db, connectionId: string): Promise<string | undefined> {
+  const [row] = await db.query<{ name: string }>('select name from lever_connections where id = $1', [connectionId]);
+  return row?.name;
+}

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { waitUntil } from './processes';
+import { onPath, waitUntil } from './processes';
 
 /**
  * A throwaway PostgreSQL cluster under the project's data folder, from the machine's PostgreSQL
@@ -12,8 +12,8 @@ import { waitUntil } from './processes';
 export type LocalPostgres = { url: string; stop: () => Promise<void> };
 
 function pgBin(name: string): string {
-  const onPath = (process.env.PATH ?? '').split(':').map((d) => join(d, name)).find((p) => existsSync(p));
-  if (onPath) return onPath;
+  const found = onPath(name);
+  if (found) return found;
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
   for (const v of versions) if (existsSync(join(root, v, 'bin', name))) return join(root, v, 'bin', name);

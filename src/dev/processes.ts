@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
@@ -36,4 +38,9 @@ export function startProcess(name: string, command: string, args: string[], opti
     clearTimeout(timer);
   };
   return { name, child, stop };
+}
+
+/** The first `name` found on PATH, if any. */
+export function onPath(name: string): string | undefined {
+  return (process.env.PATH ?? '').split(':').filter(Boolean).map((dir) => join(dir, name)).find((p) => existsSync(p));
 }

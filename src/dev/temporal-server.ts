@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../../workflows/definitions';
-import { startProcess, waitUntil, type Managed } from './processes';
+import { onPath, startProcess, waitUntil, type Managed } from './processes';
 
 /** `temporal` on PATH, else the copy scripts/bootstrap.sh builds into .tools/bin. */
 export function temporalBinary(projectRoot: string): string {
   const local = join(projectRoot, '.tools', 'bin', 'temporal');
   if (existsSync(local)) return local;
-  const onPath = (process.env.PATH ?? '').split(':').map((dir) => join(dir, 'temporal')).find((p) => existsSync(p));
-  if (onPath) return onPath;
+  const found = onPath('temporal');
+  if (found) return found;
   throw new Error('the Temporal CLI is missing: run scripts/bootstrap.sh (npm start and npm test do) to build it');
 }
 

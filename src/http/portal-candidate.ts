@@ -1,5 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import { findConnection } from '../db/connections';
+import { findCompanyName } from '../db/connections';
 import { listReferees, type Referee } from '../db/referees';
 import { findRequest, type ReferenceRequest } from '../db/requests';
 import { isOpen, nominate, replaceableFrom, replaceReferee, type OpenRequest } from '../portal/candidate';
@@ -32,12 +32,12 @@ export function candidateRoutes(router: Router, deps: AppDeps, csrf: PortalCsrf)
 
   async function show(req: Request, res: Response, request: OpenRequest, status = 200, form: FormState = {}) {
     const t = request.templateSnapshot;
-    const [connection, referees] = await Promise.all([
-      findConnection(deps.db, deps.box, request.connectionId),
+    const [company, referees] = await Promise.all([
+      findCompanyName(deps.db, request.connectionId),
       request.nominatedAt ? listReferees(deps.db, request.id) : Promise.resolve([]),
     ]);
     res.status(status).set('cache-control', 'no-store').send(renderHtml('pages/candidate.eta', {
-      companyName: connection?.name ?? 'The hiring team',
+      companyName: company ?? 'The hiring team',
       candidateName: request.candidateName,
       postingTitle: request.postingTitle,
       needs: describeRequirements(t),

@@ -1,5 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import { findConnection } from '../db/connections';
+import { findCompanyName } from '../db/connections';
 import { recordEvent } from '../db/events';
 import { findReferee, markOpened, type Referee } from '../db/referees';
 import { findRequest, type ReferenceRequest } from '../db/requests';
@@ -34,9 +34,9 @@ export function refereeRoutes(router: Router, deps: AppDeps, csrf: PortalCsrf) {
   }
 
   async function show(req: Request, res: Response, { referee, request }: Target, status = 200, form: FormState = {}) {
-    const connection = await findConnection(deps.db, deps.box, request.connectionId);
+    const company = await findCompanyName(deps.db, request.connectionId);
     res.status(status).set('cache-control', 'no-store').send(renderHtml('pages/referee.eta', {
-      companyName: connection?.name ?? 'the hiring company',
+      companyName: company ?? 'the hiring company',
       candidateName: request.candidateName,
       postingTitle: request.postingTitle,
       survey: request.templateSnapshot.survey.map((q) => ({ ...q, field: questionField(q) })),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request } from 'express';
 import { z } from 'zod';
-import { findConnection } from '../db/connections';
+import { findCompanyName } from '../db/connections';
 import { deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate, type Template } from '../db/templates';
 import { badRequest, conflict, notFound } from '../errors';
 import { TemplateSettings } from '../templates/schema';
@@ -33,7 +33,7 @@ export function templatesApiRouter(deps: AppDeps) {
   const base = '/api/connections/:connectionId/templates';
 
   const connectionOf = async (req: Request<Params>) => {
-    if (!(await findConnection(deps.db, deps.box, req.params.connectionId))) throw notFound('no such connection');
+    if (!(await findCompanyName(deps.db, req.params.connectionId))) throw notFound('no such connection');
     return req.params.connectionId;
   };
 

@@ -5,9 +5,8 @@
  * record, zod) on top of what Temporal itself needs to hold the start durably.
  */
 import { performance } from 'node:perf_hooks';
-import globalSetup from '../setup/global-setup';
-import globalTeardown from '../setup/global-teardown';
-import { startStack, TRIGGER_STAGE, type Stack } from '../helpers/stack';
+import { TRIGGER_STAGE } from '../helpers/stack';
+import { runWithStack } from '../tools/with-stack';
 import { ConnectionIdKey, OpportunityIdKey, StatusKey } from '../../workflows/definitions';
 
 const N = Number(process.argv[2] ?? 300);
@@ -33,9 +32,7 @@ async function measure(n: number, concurrency: number, op: (i: number) => Promis
   return { n, median: at(0.5), p95: at(0.95), worst: times[times.length - 1], perSecond: (n / wall) * 1000 };
 }
 
-async function main() {
-  await globalSetup();
-  const stack: Stack = await startStack({ worker: false });
+runWithStack({ worker: false }, async (stack) => {
   let run = 0;
   const bareStart = async (i: number) => {
     const opportunityId = `bench-bare-${run}-${i}`;
@@ -59,38 +56,28 @@ async function main() {
     if (res.status !== 401) throw new Error(`unexpected ${res.status}`);
   };
 
-  try {
-    // Warm up both paths (connections, JIT) before measuring.
-    run = -1;
-    await measure(30, 5, bareStart);
-    await measure(30, 5, webhook);
-    const rows: [string, Stats, Stats][] = [];
-    for (const concurrency of [1, CONCURRENCY]) {
-      run++;
-      const base = await measure(N, concurrency, bareStart);
-      const ingress = await measure(N, concurrency, webhook);
-      rows.push([`new start, ${concurrency} at a time`, base, ingress]);
-    }
+  // Warm up both paths (connections, JIT) before measuring.
+  run = -1;
+  await measure(30, 5, bareStart);
+  await measure(30, 5, webhook);
+  const rows: [string, Stats, Stats][] = [];
+  for (const concurrency of [1, CONCURRENCY]) {
     run++;
-    await webhook(0);
-    const dup = await measure(N, CONCURRENCY, duplicate);
-    const bad = await measure(N, CONCURRENCY, forged);
-
-    const ms = (x: number) => `${x.toFixed(1)} ms`.padStart(9);
-    console.log(`\nIngress acknowledgement latency, ${N} requests per row (${new Date().toISOString()})`);
-    console.log(`${'case'.padEnd(28)} ${'baseline median'.padStart(15)} ${'ingress median'.padStart(14)} ${'ratio'.padStart(6)} ${'baseline p95'.padStart(12)} ${'ingress p95'.padStart(11)} ${'ratio'.padStart(6)} ${'ingress worst'.padStart(13)} ${'ingress req/s'.padStart(13)}`);
-    for (const [name, b, i] of rows) {
-      console.log(`${name.padEnd(28)} ${ms(b.median).padStart(15)} ${ms(i.median).padStart(14)} ${(i.median / b.median).toFixed(2).padStart(6)} ${ms(b.p95).padStart(12)} ${ms(i.p95).padStart(11)} ${(i.p95 / b.p95).toFixed(2).padStart(6)} ${ms(i.worst).padStart(13)} ${i.perSecond.toFixed(0).padStart(13)}`);
-    }
-    console.log(`duplicate delivery (${CONCURRENCY} at a time): median ${ms(dup.median)}, p95 ${ms(dup.p95)}, worst ${ms(dup.worst)}`);
-    console.log(`forged signature (${CONCURRENCY} at a time):   median ${ms(bad.median)}, p95 ${ms(bad.p95)}, worst ${ms(bad.worst)}`);
-  } finally {
-    await stack.close();
-    await globalTeardown();
+    const base = await measure(N, concurrency, bareStart);
+    const ingress = await measure(N, concurrency, webhook);
+    rows.push([`new start, ${concurrency} at a time`, base, ingress]);
   }
-}
+  run++;
+  await webhook(0);
+  const dup = await measure(N, CONCURRENCY, duplicate);
+  const bad = await measure(N, CONCURRENCY, forged);
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
+  const ms = (x: number) => `${x.toFixed(1)} ms`.padStart(9);
+  console.log(`\nIngress acknowledgement latency, ${N} requests per row (${new Date().toISOString()})`);
+  console.log(`${'case'.padEnd(28)} ${'baseline median'.padStart(15)} ${'ingress median'.padStart(14)} ${'ratio'.padStart(6)} ${'baseline p95'.padStart(12)} ${'ingress p95'.padStart(11)} ${'ratio'.padStart(6)} ${'ingress worst'.padStart(13)} ${'ingress req/s'.padStart(13)}`);
+  for (const [name, b, i] of rows) {
+    console.log(`${name.padEnd(28)} ${ms(b.median).padStart(15)} ${ms(i.median).padStart(14)} ${(i.median / b.median).toFixed(2).padStart(6)} ${ms(b.p95).padStart(12)} ${ms(i.p95).padStart(11)} ${(i.p95 / b.p95).toFixed(2).padStart(6)} ${ms(i.worst).padStart(13)} ${i.perSecond.toFixed(0).padStart(13)}`);
+  }
+  console.log(`duplicate delivery (${CONCURRENCY} at a time): median ${ms(dup.median)}, p95 ${ms(dup.p95)}, worst ${ms(dup.worst)}`);
+  console.log(`forged signature (${CONCURRENCY} at a time):   median ${ms(bad.median)}, p95 ${ms(bad.p95)}, worst ${ms(bad.worst)}`);
 });

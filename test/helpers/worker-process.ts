@@ -2,15 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/dev/project-root';
-import type { Config } from '../../src/config';
+import { toEnv, type Config } from '../../src/config';
 
 const WORKER = join(projectRoot(), 'dist', 'src', 'worker.js');
 
 /** The real worker process (`node dist/src/worker.js`), configured like the test's stack. */
 export function spawnWorker(config: Config): { child: ChildProcess; ready: Promise<void>; output: () => string } {
   if (!existsSync(WORKER)) throw new Error('dist/src/worker.js is missing: run the suite with `npm test`, which compiles first');
-  const env = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
-  const child = spawn(process.execPath, [WORKER], { env: { PATH: process.env.PATH, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [WORKER], { env: { PATH: process.env.PATH, ...toEnv(config), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const ready = new Promise<void>((resolveReady, reject) => {
     const onData = (d: Buffer) => {

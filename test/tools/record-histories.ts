@@ -11,21 +11,18 @@ import { execFileSync } from 'node:child_process';
 import { projectRoot } from '../../src/dev/project-root';
 import { temporalBinary } from '../../src/dev/temporal-server';
 import { suiteEnv } from '../helpers/env';
-import globalSetup from '../setup/global-setup';
-import globalTeardown from '../setup/global-teardown';
 import { listReferees } from '../../src/db/referees';
 import { refereeWorkflowId } from '../../workflows/definitions';
 import { giveReferences, handleFor, startCheck, waitForStatus } from '../helpers/journey';
-import { startStack, TRIGGER_STAGE } from '../helpers/stack';
+import { TRIGGER_STAGE } from '../helpers/stack';
+import { runWithStack } from './with-stack';
 
 const OUT = join(projectRoot(), 'test', 'fixtures', 'histories');
 const stamp = new Date().toISOString().slice(0, 10);
 /** What changed in the workflow, for the file names: `npm run record-histories -- v3-something`. */
 const label = process.argv[2] ?? 'current';
 
-async function main() {
-  await globalSetup();
-  const stack = await startStack({ hireConfirmationDelaySeconds: 2, ownerAnswerTimeoutSeconds: 2 });
+runWithStack({ hireConfirmationDelaySeconds: 2, ownerAnswerTimeoutSeconds: 2 }, async (stack) => {
   const save = async (name: string, opp: string, workflowId = handleFor(stack, opp).workflowId) => {
     // The CLI writes the same JSON the Temporal UI downloads, which is what replay reads.
     const json = execFileSync(temporalBinary(projectRoot()), ['workflow', 'show', '--address', suiteEnv().temporalAddress,
@@ -33,46 +30,36 @@ async function main() {
     writeFileSync(join(OUT, `${stamp}-${label}-${name}.json`), json);
     console.log(`recorded ${name}`);
   };
-  try {
-    // Hired by Lever's webhook.
-    let opp = stack.seedCandidate('opp-rec-hired');
-    let run = await startCheck(stack, opp);
-    await giveReferences(stack, opp);
-    await waitForStatus(run.handle, (s) => s.step === 'awaiting-hire-outcome');
-    await stack.deliver('candidateHired', { opportunityId: opp });
-    await run.handle.result();
-    await save('hired-by-lever', opp);
-    const [referee] = await listReferees(stack.db, run.requestId);
-    await save('referee-answered', opp, refereeWorkflowId(referee.id));
+  // Hired by Lever's webhook.
+  let opp = stack.seedCandidate('opp-rec-hired');
+  let run = await startCheck(stack, opp);
+  await giveReferences(stack, opp);
+  await waitForStatus(run.handle, (s) => s.step === 'awaiting-hire-outcome');
+  await stack.deliver('candidateHired', { opportunityId: opp });
+  await run.handle.result();
+  await save('hired-by-lever', opp);
+  const [referee] = await listReferees(stack.db, run.requestId);
+  await save('referee-answered', opp, refereeWorkflowId(referee.id));
 
-    // The owner was asked and never answered.
-    opp = stack.seedCandidate('opp-rec-unconfirmed');
-    run = await startCheck(stack, opp);
-    await giveReferences(stack, opp);
-    await run.handle.result();
-    await save('owner-silent', opp);
+  // The owner was asked and never answered.
+  opp = stack.seedCandidate('opp-rec-unconfirmed');
+  run = await startCheck(stack, opp);
+  await giveReferences(stack, opp);
+  await run.handle.result();
+  await save('owner-silent', opp);
 
-    // Archived in Lever while the referees were being asked.
-    opp = stack.seedCandidate('opp-rec-archived');
-    run = await startCheck(stack, opp);
-    await giveReferences(stack, opp, { answer: 1 });
-    await stack.deliver('candidateArchiveChange', { opportunityId: opp, fromArchived: null, toArchived: { archivedAt: Date.now(), reason: 'reason-withdrew' } });
-    await run.handle.result();
-    await save('archived-mid-check', opp);
+  // Archived in Lever while the referees were being asked.
+  opp = stack.seedCandidate('opp-rec-archived');
+  run = await startCheck(stack, opp);
+  await giveReferences(stack, opp, { answer: 1 });
+  await stack.deliver('candidateArchiveChange', { opportunityId: opp, fromArchived: null, toArchived: { archivedAt: Date.now(), reason: 'reason-withdrew' } });
+  await run.handle.result();
+  await save('archived-mid-check', opp);
 
-    // Stale trigger.
-    opp = stack.seedCandidate('opp-rec-stale');
-    stack.fake.setStage(opp, 'stage-offer');
-    await stack.deliver('candidateStageChange', { opportunityId: opp, toStageId: TRIGGER_STAGE });
-    await handleFor(stack, opp).result();
-    await save('stale-trigger', opp);
-  } finally {
-    await stack.close();
-    await globalTeardown();
-  }
-}
-
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
+  // Stale trigger.
+  opp = stack.seedCandidate('opp-rec-stale');
+  stack.fake.setStage(opp, 'stage-offer');
+  await stack.deliver('candidateStageChange', { opportunityId: opp, toStageId: TRIGGER_STAGE });
+  await handleFor(stack, opp).result();
+  await save('stale-trigger', opp);
 });
