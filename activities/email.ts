@@ -1,6 +1,8 @@
 import { findCompanyName } from '../src/db/connections';
+import { recordEvent } from '../src/db/events';
 import { openHireQuestion } from '../src/db/hire-questions';
 import { findRequest } from '../src/db/requests';
+import { roleTitle } from '../src/portal/labels';
 import { candidateLink } from '../src/portal/links';
 import { renderHtml, renderText } from '../src/views';
 import { DAY_MS, type ActivityDeps, callingWorkflow } from './deps';
@@ -8,7 +10,7 @@ import { formatDate, mailOnce } from './mail-once';
 
 export type OwnerQuestionInput = { requestId: string; ownerName: string | null; ownerEmail: string };
 
-/** The candidate's invitation and the owner's hire question. Referee mail is in portal-mails.ts. */
+/** The candidate's invitation, the owner's hire question and the hiring manager's report link. Referee mail is in portal-mails.ts. */
 export function emailActivities(deps: ActivityDeps) {
   const sendOnce = mailOnce(deps);
 
@@ -18,22 +20,50 @@ export function emailActivities(deps: ActivityDeps) {
     return { request, companyName: (await findCompanyName(deps.db, request.connectionId)) ?? 'The hiring team' };
   }
 
+  async function candidateInvitation(requestId: string) {
+    const { request, companyName } = await loadRequest(requestId);
+    const texts = request.templateSnapshot?.mail ?? {};
+    const nominateBy = request.templateSnapshot ? new Date(request.createdAt.getTime() + request.templateSnapshot.deadlines.candidateSeconds * 1000) : request.deadlineAt;
+    const data = {
+      candidateName: request.candidateName, companyName, postingTitle: roleTitle(request), intro: texts.candidateIntro,
+      requiredReferences: request.requiredReferences, deadline: formatDate(nominateBy),
+      link: candidateLink(deps.links, deps.settings.publicUrl, request.id, Math.max(request.deadlineAt.getTime() - Date.now(), 0) + 7 * DAY_MS),
+    };
+    return {
+      to: request.candidateEmail,
+      subject: texts.candidateSubject ?? `${companyName}: please name your referees`,
+      text: renderText('mail/candidate-invitation.text.eta', data),
+      html: renderHtml('mail/candidate-invitation.html.eta', data),
+    };
+  }
+
   return {
     async inviteCandidate(input: { requestId: string }): Promise<void> {
-      await sendOnce('candidate-invitation', async () => {
+      await sendOnce('candidate-invitation', () => candidateInvitation(input.requestId));
+    },
+
+    /** The console asked for the candidate's invitation again: one mail per resend (n counts them), on the timeline once. */
+    async resendCandidateInvitation(input: { requestId: string; n: number }): Promise<void> {
+      const { workflowId, runId } = callingWorkflow();
+      await sendOnce(`candidate-invitation:resend-${input.n}`, () => candidateInvitation(input.requestId));
+      await recordEvent(deps.db, input.requestId, 'candidate-invitation-resent', null, `${workflowId}:${runId}:candidate-resend-${input.n}`);
+    },
+
+    /** The template's hiring manager gets the report link once it is published (once per run). */
+    async mailHiringManager(input: { requestId: string; reportUrl: string }): Promise<void> {
+      await sendOnce('hiring-manager-report', async () => {
         const { request, companyName } = await loadRequest(input.requestId);
-        const texts = request.templateSnapshot?.mail ?? {};
-        const nominateBy = request.templateSnapshot ? new Date(request.createdAt.getTime() + request.templateSnapshot.deadlines.candidateSeconds * 1000) : request.deadlineAt;
+        const manager = request.templateSnapshot?.hiringManager;
+        if (!manager) return undefined;
         const data = {
-          candidateName: request.candidateName, companyName, postingTitle: request.postingTitle, intro: texts.candidateIntro,
-          requiredReferences: request.requiredReferences, deadline: formatDate(nominateBy),
-          link: candidateLink(deps.links, deps.settings.publicUrl, request.id, Math.max(request.deadlineAt.getTime() - Date.now(), 0) + 7 * DAY_MS),
+          managerName: manager.name, candidateName: request.candidateName, postingTitle: roleTitle(request), companyName,
+          reportUrl: input.reportUrl, expiresOn: formatDate(new Date(Date.now() + deps.settings.reportLinkTtlDays * DAY_MS)),
         };
         return {
-          to: request.candidateEmail,
-          subject: texts.candidateSubject ?? `${companyName}: please name your referees`,
-          text: renderText('mail/candidate-invitation.text.eta', data),
-          html: renderHtml('mail/candidate-invitation.html.eta', data),
+          to: manager.email,
+          subject: `Reference report: ${request.candidateName}`,
+          text: renderText('mail/hiring-manager-report.text.eta', data),
+          html: renderHtml('mail/hiring-manager-report.html.eta', data),
         };
       });
     },

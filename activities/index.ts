@@ -1,3 +1,4 @@
+import { checkActivities } from './checks';
 import type { ActivityDeps } from './deps';
 import { emailActivities } from './email';
 import { leverActivities } from './lever';
@@ -6,7 +7,7 @@ import { recordActivities } from './records';
 
 /** The worker's activities, built from their dependencies; the workflow proxies this type. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...leverActivities(deps), ...recordActivities(deps), ...emailActivities(deps), ...portalActivities(deps) };
+  return { ...checkActivities(deps), ...leverActivities(deps), ...recordActivities(deps), ...emailActivities(deps), ...portalActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

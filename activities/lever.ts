@@ -1,13 +1,16 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { setCheckCandidate } from '../src/db/checks';
 import { findConnection } from '../src/db/connections';
 import { reserveLeverSlot } from '../src/db/rate-limit';
 import { LeverClient, LeverError } from '../src/lever/client';
 import type { Opportunity } from '../src/lever/schemas';
-import type { ActivityDeps } from './deps';
+import { type ActivityDeps, callingWorkflow } from './deps';
 
 export type CandidateSnapshot = {
+  /** in the connection's trigger stage (archived or not) */
   inTriggerStage: boolean;
+  archived: boolean;
   candidateName: string;
   candidateEmail: string | null;
   postingTitle: string | null;
@@ -52,16 +55,20 @@ export function leverActivities(deps: ActivityDeps) {
   }
 
   return {
-    async readCandidate(input: { connectionId: string; opportunityId: string; triggerStageId: string }): Promise<CandidateSnapshot> {
+    /** Also names the candidate and job on the console's row here, so the name travels in no further payload. */
+    async readCandidate(input: { connectionId: string; opportunityId: string; triggerStageId: string | null }): Promise<CandidateSnapshot> {
       return leverCall(async () => {
         const client = await lever(input.connectionId);
         const opp = await client.getOpportunity(input.opportunityId);
         const postingId = postingOf(opp);
         const posting = postingId ? await client.getPosting(postingId) : undefined;
         const owner = typeof opp.owner === 'string' ? await client.getUser(opp.owner) : opp.owner ?? undefined;
+        const candidateName = opp.name ?? 'the candidate';
+        await setCheckCandidate(deps.db, { ...callingWorkflow(), candidateName, postingTitle: posting?.text ?? null });
         return {
-          inTriggerStage: stageOf(opp) === input.triggerStageId && !isArchived(opp),
-          candidateName: opp.name ?? 'the candidate',
+          inTriggerStage: stageOf(opp) === input.triggerStageId,
+          archived: isArchived(opp),
+          candidateName,
           candidateEmail: opp.emails[0] ?? null,
           postingTitle: posting?.text ?? null,
           postingTags: [...new Set([...(posting?.tags ?? []), ...opp.tags])],

@@ -1,6 +1,7 @@
 import { findCompanyName } from '../src/db/connections';
 import { findReferee } from '../src/db/referees';
 import { findRequest } from '../src/db/requests';
+import { roleTitle } from '../src/portal/labels';
 import { candidateLink, refereeLink } from '../src/portal/links';
 import { renderHtml, renderText } from '../src/views';
 import { DAY_MS, type ActivityDeps } from './deps';
@@ -26,7 +27,7 @@ export function portalMails(deps: ActivityDeps) {
     const { request, template, companyName } = await context(referee.requestId);
     const deadline = new Date((referee.invitedAt ?? new Date()).getTime() + template.deadlines.refereeSeconds * 1000);
     const data = {
-      refereeName: referee.name, candidateName: request.candidateName, postingTitle: request.postingTitle, companyName,
+      refereeName: referee.name, candidateName: request.candidateName, postingTitle: roleTitle(request), companyName,
       intro: template.mail.refereeIntro, deadline: formatDate(deadline), reminder,
       link: refereeLink(deps.links, publicUrl, referee.id, template.deadlines.refereeSeconds * 1000 + 7 * DAY_MS),
     };
@@ -41,12 +42,14 @@ export function portalMails(deps: ActivityDeps) {
 
   return {
     refereeInvitation: (refereeId: string) => sendOnce(`referee-invitation:${refereeId}`, () => refereeMail(refereeId, false)),
+    /** The console asked for the invitation again: once per resend (n counts them). */
+    refereeResend: (refereeId: string, n: number) => sendOnce(`referee-invitation:${refereeId}:resend-${n}`, () => refereeMail(refereeId, false)),
     refereeReminder: (refereeId: string, n: number) => sendOnce(`referee-reminder:${refereeId}:${n}`, () => refereeMail(refereeId, true)),
     candidateReminder: (requestId: string, n: number) =>
       sendOnce(`candidate-reminder:${n}`, async () => {
         const { request, template, companyName } = await context(requestId);
         const data = {
-          candidateName: request.candidateName, companyName, postingTitle: request.postingTitle,
+          candidateName: request.candidateName, companyName, postingTitle: roleTitle(request),
           deadline: formatDate(new Date(request.createdAt.getTime() + template.deadlines.candidateSeconds * 1000)),
           link: candidateLink(deps.links, publicUrl, request.id, Math.max(request.deadlineAt.getTime() - Date.now(), 0) + 7 * DAY_MS),
         };

@@ -44,6 +44,12 @@ export function portalActivities(deps: ActivityDeps) {
       await recordEvent(deps.db, input.requestId, 'referee-invited', input.refereeId, step('invited'));
     },
 
+    /** The console asked for this referee's invitation again: one mail per resend (n counts them), on the timeline once. */
+    async resendRefereeInvitation(input: { requestId: string; refereeId: string; n: number }): Promise<void> {
+      await mails.refereeResend(input.refereeId, input.n);
+      await recordEvent(deps.db, input.requestId, 'referee-invitation-resent', input.refereeId, step(`resend-${input.n}`));
+    },
+
     async remindReferee(input: { requestId: string; refereeId: string; n: number }): Promise<void> {
       const referee = await findReferee(deps.db, input.refereeId);
       // Answered between the timer firing and this activity: no reminder.

@@ -1,6 +1,7 @@
 import * as requests from '../src/db/requests';
 import { findTemplate, pickTemplate as pickByTags } from '../src/db/templates';
 import type { PortalPlan } from '../workflows/definitions';
+import { setCheckRequest } from '../src/db/checks';
 import { recordEvent } from '../src/db/events';
 import { DAY_MS, type ActivityDeps, callingWorkflow } from './deps';
 
@@ -38,14 +39,14 @@ export function recordActivities(deps: ActivityDeps) {
         templateSnapshot: t,
       });
       await recordEvent(deps.db, request.id, 'opened', null, `${workflowId}:${runId}:opened`);
+      await setCheckRequest(deps.db, { workflowId, runId, requestId: request.id });
       return {
         requestId: request.id,
-        plan: { reminders: t.reminders, candidateDeadlineSeconds: t.deadlines.candidateSeconds, refereeDeadlineSeconds: t.deadlines.refereeSeconds, conclusion: t.conclusion },
+        plan: {
+          reminders: t.reminders, candidateDeadlineSeconds: t.deadlines.candidateSeconds, refereeDeadlineSeconds: t.deadlines.refereeSeconds,
+          conclusion: t.conclusion, hiringManager: t.hiringManager !== null,
+        },
       };
-    },
-
-    async concludeRequest(input: { requestId: string; status: 'completed' | 'expired'; responses: requests.Response[] }): Promise<void> {
-      await requests.concludeRequest(deps.db, input.requestId, input.status, input.responses);
     },
 
     async purgeRequest(input: { requestId: string }): Promise<void> {

@@ -3,53 +3,41 @@ import type { WebhookTarget } from './db/connections';
 import { TEMPORAL_CALL_DEADLINE_MS } from './temporal';
 import {
   ConnectionIdKey, OpportunityIdKey, StatusKey, candidateNominated, candidateStopped, hireDecided, referenceCheckWorkflowId, refereeReplaced,
-  refereeResponded, refereeWorkflowId, requestCompleted,
-  type HireDecidedSignal, type NominationSignal, type ReferenceCheckInput, type RefereeRespondedSignal, type ReplacementSignal,
-  type RequestCompletedSignal, type StopSignal,
+  refereeResponded, refereeWorkflowId, resendCandidateInvitation, resendRefereeInvitation,
+  type HireDecidedSignal, type NominationSignal, type ReferenceCheckInput, type RefereeRespondedSignal, type ReplacementSignal, type StopSignal,
 } from '../workflows/definitions';
 import type { referenceCheck } from '../workflows/reference-check';
 
 /**
- * What refcheck asks of Temporal, for the ingress and the pages. Each call returns only once
- * Temporal has durably accepted the start or signal; errors other than the expected ones
+ * What refcheck asks of Temporal, for the ingress, the pages and the console. Each call returns
+ * only once Temporal has durably accepted the start or signal; errors other than the expected ones
  * (already started, not found) mean Temporal is unreachable and surface as 503 upstream.
  */
 export type StartOutcome = 'started' | 'duplicate' | 'already-completed' | 'restarted';
+export type RestartOutcome = 'restarted' | 'running' | 'not-restartable';
 export type SignalOutcome = 'signalled' | 'no-run';
+/** Who starts a run: Lever's stage change, or an account in the console (`console:<accountId>`, skipping the stage check). */
+export type StartOptions = { startedBy: string; manual: boolean };
 
 /** A run that ended this way may be started again by a new stage change: nothing was done for the candidate. */
 const RERUNNABLE = new Set(['stale-trigger', 'no-template']);
+/** ...and from the console also one cancelled there (the console asks for a restart on purpose). */
+const RESTARTABLE_OUTCOMES = new Set([...RERUNNABLE, 'cancelled']);
+const RESTARTABLE_STATUSES = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
+
+type ConnectionSettings = Pick<WebhookTarget, 'id' | 'triggerStageId' | 'hireConfirmationDelaySeconds' | 'ownerAnswerTimeoutSeconds' | 'hireSync'>;
 
 export class ReferenceChecks {
   constructor(private readonly client: Client, private readonly taskQueue: string) {}
 
-  async start(target: WebhookTarget, opportunityId: string, triggeredAt: number): Promise<{ outcome: StartOutcome; workflowId: string }> {
+  /**
+   * Starts a candidate's check, once: a duplicate is told apart from a start, a completed check is
+   * not re-run, and one that ended stale-trigger or no-template starts afresh.
+   */
+  async start(target: ConnectionSettings, opportunityId: string, triggeredAt: number, options: StartOptions = { startedBy: 'lever-webhook', manual: false }): Promise<{ outcome: StartOutcome; workflowId: string }> {
     const workflowId = referenceCheckWorkflowId(target.id, opportunityId);
-    const input: ReferenceCheckInput = {
-      connectionId: target.id, opportunityId, triggerStageId: target.triggerStageId, triggeredAt,
-      hireConfirmationDelaySeconds: target.hireConfirmationDelaySeconds, ownerAnswerTimeoutSeconds: target.ownerAnswerTimeoutSeconds,
-      hireSync: target.hireSync,
-    };
-    const start = (reuse: 'ALLOW_DUPLICATE_FAILED_ONLY' | 'ALLOW_DUPLICATE') =>
-      this.withDeadline(() =>
-        this.client.workflow.start<typeof referenceCheck>('referenceCheck', {
-          taskQueue: this.taskQueue,
-          workflowId,
-          args: [input],
-          // FAIL (not USE_EXISTING) so a duplicate is told apart from a start; failed or cancelled runs may run again.
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: reuse,
-          typedSearchAttributes: [
-            { key: ConnectionIdKey, value: target.id },
-            { key: OpportunityIdKey, value: opportunityId },
-            { key: StatusKey, value: 'starting' },
-          ],
-          staticSummary: `Reference check · Lever opportunity ${opportunityId}`,
-          staticDetails: `Connection **${target.id}**, trigger stage \`${target.triggerStageId}\`, stage change at ${new Date(triggeredAt).toISOString()}.`,
-        }),
-      );
     try {
-      await start('ALLOW_DUPLICATE_FAILED_ONLY');
+      await this.startRun(target, opportunityId, triggeredAt, options, 'ALLOW_DUPLICATE_FAILED_ONLY');
       return { outcome: 'started', workflowId };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -58,7 +46,7 @@ export class ReferenceChecks {
     if (existing.status.name === 'RUNNING') return { outcome: 'duplicate', workflowId };
     if (!RERUNNABLE.has(String(existing.typedSearchAttributes.get(StatusKey)))) return { outcome: 'already-completed', workflowId };
     try {
-      await start('ALLOW_DUPLICATE');
+      await this.startRun(target, opportunityId, triggeredAt, options, 'ALLOW_DUPLICATE');
       return { outcome: 'restarted', workflowId };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'duplicate', workflowId };
@@ -66,21 +54,65 @@ export class ReferenceChecks {
     }
   }
 
+  /**
+   * From the console: a new run for a check whose last run failed (or was terminated), was
+   * cancelled, ended stale-trigger or no-template, or whose request expired. It is a manual start:
+   * Lever's stage is not checked. When Temporal has forgotten the last run (past the namespace's
+   * retention) it cannot say how it ended: the console decides from its `checks` row, and the run starts.
+   */
+  async restart(target: ConnectionSettings, opportunityId: string, startedBy: string): Promise<{ outcome: RestartOutcome; workflowId: string }> {
+    const workflowId = referenceCheckWorkflowId(target.id, opportunityId);
+    const handle = this.client.workflow.getHandle<typeof referenceCheck>(workflowId);
+    const last = await this.withDeadline(() => handle.describe()).catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
+    if (last?.status.name === 'RUNNING') return { outcome: 'running', workflowId };
+    if (last && !RESTARTABLE_STATUSES.has(last.status.name)) {
+      const ended = String(last.typedSearchAttributes.get(StatusKey));
+      const expired = last.status.name === 'COMPLETED' && (await this.withDeadline(() => handle.result())).requestStatus === 'expired';
+      if (!RESTARTABLE_OUTCOMES.has(ended) && !expired) return { outcome: 'not-restartable', workflowId };
+    }
+    try {
+      await this.startRun(target, opportunityId, Date.now(), { startedBy, manual: true }, 'ALLOW_DUPLICATE');
+      return { outcome: 'restarted', workflowId };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'running', workflowId };
+      throw err;
+    }
+  }
+
+  /** From the console (`by`: the account id): referees still waiting are called off, or the hire wait ends. */
+  async cancel(connectionId: string, opportunityId: string, by: string): Promise<SignalOutcome> {
+    return this.stopped(connectionId, opportunityId, { kind: 'cancelled', by });
+  }
+
+  /** From the console (`by`: the account id): the same decision as the owner's answer, applied at the hire step. */
+  async markHired(connectionId: string, opportunityId: string, hired: boolean, by: string): Promise<SignalOutcome> {
+    return this.hired(connectionId, opportunityId, { hired, source: 'console', by });
+  }
+
+  /** From the console: the candidate's invitation again (while their request is open; otherwise the run ignores it). */
+  async resendCandidateInvitation(workflowId: string): Promise<SignalOutcome> {
+    return this.signal(workflowId, (h) => h.signal(resendCandidateInvitation));
+  }
+
+  /** From the console: a referee's invitation again (while they are awaited; otherwise their run ignores it). */
+  async resendRefereeInvitation(refereeId: string): Promise<SignalOutcome> {
+    return this.signal(refereeWorkflowId(refereeId), (h) => h.signal(resendRefereeInvitation));
+  }
+
   async hired(connectionId: string, opportunityId: string, signal: HireDecidedSignal): Promise<SignalOutcome> {
     return this.signal(referenceCheckWorkflowId(connectionId, opportunityId), (h) => h.signal(hireDecided, signal));
   }
 
-  /** Lever archived or deleted the candidate. */
+  /** Lever archived or deleted the candidate, or the console cancelled the check. */
   async stopped(connectionId: string, opportunityId: string, signal: StopSignal): Promise<SignalOutcome> {
     return this.signal(referenceCheckWorkflowId(connectionId, opportunityId), (h) => h.signal(candidateStopped, signal));
   }
 
   async answerHire(workflowId: string, signal: HireDecidedSignal): Promise<SignalOutcome> {
     return this.signal(workflowId, (h) => h.signal(hireDecided, signal));
-  }
-
-  async completeRequest(workflowId: string, signal: RequestCompletedSignal): Promise<SignalOutcome> {
-    return this.signal(workflowId, (h) => h.signal(requestCompleted, signal));
   }
 
   /** The candidate's page: referees named (already stored). */
@@ -96,6 +128,32 @@ export class ReferenceChecks {
   /** The referee's page: answered or declined (already stored). */
   async refereeResponded(refereeId: string, signal: RefereeRespondedSignal): Promise<SignalOutcome> {
     return this.signal(refereeWorkflowId(refereeId), (h) => h.signal(refereeResponded, signal));
+  }
+
+  private async startRun(target: ConnectionSettings, opportunityId: string, triggeredAt: number, options: StartOptions, reuse: 'ALLOW_DUPLICATE_FAILED_ONLY' | 'ALLOW_DUPLICATE') {
+    const input: ReferenceCheckInput = {
+      connectionId: target.id, opportunityId, triggerStageId: target.triggerStageId, triggeredAt,
+      hireConfirmationDelaySeconds: target.hireConfirmationDelaySeconds, ownerAnswerTimeoutSeconds: target.ownerAnswerTimeoutSeconds,
+      hireSync: target.hireSync, startedBy: options.startedBy, manual: options.manual,
+    };
+    const how = options.manual ? `started by ${options.startedBy}` : `trigger stage \`${target.triggerStageId}\`, stage change`;
+    await this.withDeadline(() =>
+      this.client.workflow.start<typeof referenceCheck>('referenceCheck', {
+        taskQueue: this.taskQueue,
+        workflowId: referenceCheckWorkflowId(target.id, opportunityId),
+        args: [input],
+        // FAIL (not USE_EXISTING) so a duplicate is told apart from a start; failed or cancelled runs may run again.
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: reuse,
+        typedSearchAttributes: [
+          { key: ConnectionIdKey, value: target.id },
+          { key: OpportunityIdKey, value: opportunityId },
+          { key: StatusKey, value: 'starting' },
+        ],
+        staticSummary: `Reference check · Lever opportunity ${opportunityId}`,
+        staticDetails: `Connection **${target.id}**, ${how} at ${new Date(triggeredAt).toISOString()}.`,
+      }),
+    );
   }
 
   private async signal(workflowId: string, send: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<void>): Promise<SignalOutcome> {

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { recordEvent } from '../src/db/events';
 import { insertReferee, markOpened, markReplaced, recordAnswer, recordDecline, type NewReferee, type Referee, type SurveyAnswer } from '../src/db/referees';
-import { concludeRequest, markConcluded, openRequest, recordNomination } from '../src/db/requests';
+import { markConcluded, openRequest, recordNomination } from '../src/db/requests';
 import { listTemplates } from '../src/db/templates';
 import { loadReport, reportSummaryLine, type Report } from '../src/reports/report';
 import { defaultTemplateSettings } from '../src/templates/surveys';
-import { summaryLine } from '../workflows/summary';
-import { RESPONSES } from './helpers/journey';
 import { startStack, type Stack } from './helpers/stack';
 
 /** The report as recruiters read it, built from real rows: referees, answers, events. */
@@ -20,13 +18,13 @@ const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/126.0';
 const SAFARI = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15';
 const TEN_MINUTES_AGO = () => new Date(Date.now() - 10 * 60_000);
 
-async function openTestRequest(snapshot = true) {
+async function openTestRequest() {
   const [template] = await listTemplates(stack.db, stack.connectionId);
   const suffix = randomBytes(4).toString('hex');
   return openRequest(stack.db, {
     workflowId: `wf-${suffix}`, runId: `run-${suffix}`, connectionId: stack.connectionId, opportunityId: `opp-${suffix}`, templateId: template.id,
     candidateName: 'Ada Lovelace', candidateEmail: 'ada@candidate.test', postingTitle: 'Staff Engineer', requiredReferences: 2,
-    deadlineAt: new Date(Date.now() + 86_400_000), templateSnapshot: snapshot ? defaultTemplateSettings() : null,
+    deadlineAt: new Date(Date.now() + 86_400_000), templateSnapshot: defaultTemplateSettings(),
   });
 }
 
@@ -78,7 +76,7 @@ describe('a request answered through the portal', () => {
   });
 
   test('when loaded, then the totals count answered of requested (the replaced referee not counted) and average every rating', () => {
-    expect(report).toMatchObject({ kind: 'portal', answered: 3, requested: 4, required: 2, averageRating: 4.2, ratingCount: 9 });
+    expect(report).toMatchObject({ answered: 3, requested: 4, required: 2, averageRating: 4.2, ratingCount: 9 });
     expect(report.referees.map((r) => [r.name, r.status])).toEqual([
       ['Charles Babbage', 'answered'], ['Mary Somerville', 'answered'], ['John Herschel', 'declined'], ['Caroline Herschel', 'replaced'], ['William Whewell', 'answered'],
     ]);
@@ -112,21 +110,6 @@ describe('a request answered through the portal', () => {
     expect(page).toContain('&lt;script&gt;');
     expect(page).not.toContain('<script>alert');
   });
-});
-
-test('when a request was completed through the old API, then the report and its page show its responses as before', async () => {
-  const { id } = await openTestRequest(false);
-  await concludeRequest(stack.db, id, 'completed', RESPONSES);
-  const report = (await loadReport(stack.db, id))!;
-  expect(report).toMatchObject({ kind: 'legacy', answered: 2, requested: 2, averageRating: 4.5, flags: [] });
-  expect(report.legacyResponses.map((r) => r.refereeName)).toEqual(['Charles Babbage', 'Mary Somerville']);
-  // The line in Lever reads the same whichever code wrote it.
-  expect(reportSummaryLine(report)).toBe(summaryLine('completed', RESPONSES, 2));
-
-  // What test/journey.test.ts asserts of the same responses, without needing the workflow.
-  const page = await (await fetch(`${stack.apiUrl}/reports/${stack.links.sign('report', id, 86_400_000)}`)).text();
-  for (const text of ['Charles Babbage', 'Generous with her time', '&lt;script&gt;', 'Reference check complete: 2 of 2 references, average 4.5/5']) expect(page).toContain(text);
-  expect(page).not.toContain('<script>alert');
 });
 
 test('when there are no flags, no ratings, or the deadline closed the request, then the summary line says so', () => {

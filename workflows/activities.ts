@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 /**
@@ -16,4 +16,19 @@ export const lever = proxyActivities<Activities>({
 export const local = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Temporal local activities: run by the worker inside the workflow task, without a round trip
+ * through the task queue. Only for quick, idempotent Postgres writes (the console's `checks` row).
+ */
+export const localActivities = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Resends from the console: a few attempts, then given up (the handler logs it), so a resend never holds a run open. */
+export const resend = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
 });

@@ -14,13 +14,13 @@ type Tracked = { optional: boolean; outcome?: RefereeOutcome; handle: ChildWorkf
  * workflow per referee collects an answer. The request concludes by the template's rule (all
  * required answered, or a minimum), or when every referee has answered, declined or expired:
  * with what came in. A deadline is an outcome, never an error. If Lever archives or deletes the
- * candidate meanwhile, the request is cancelled and the referees are called off.
+ * candidate meanwhile, or the check is cancelled in the console, the referees are called off.
  */
 export async function collectReferences(c: {
   requestId: string;
   plan: PortalPlan;
   inbox: PortalInbox;
-  /** true once Lever archived or deleted the candidate: everything stops */
+  /** true once Lever archived or deleted the candidate, or the console cancelled the check: everything stops */
   stopped: () => boolean;
   enter: (step: Step, waitingFor?: string) => void;
 }): Promise<Collected> {

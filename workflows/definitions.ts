@@ -21,12 +21,17 @@ export type HireSync = 'note-and-tag' | 'archive-as-hired';
 export type ReferenceCheckInput = {
   connectionId: string;
   opportunityId: string;
-  triggerStageId: string;
+  /** null: the connection has no trigger stage yet (only console starts, which skip the stage check) */
+  triggerStageId: string | null;
   /** Lever's triggeredAt of the stage change that started the run (epoch ms). */
   triggeredAt: number;
   hireConfirmationDelaySeconds: number;
   ownerAnswerTimeoutSeconds: number;
   hireSync: HireSync;
+  /** who started the run: 'lever-webhook', or 'console:<accountId>' (an id, never a name) */
+  startedBy: string;
+  /** started from the console rather than by a stage change: Lever's stage is not checked (archived still ends it) */
+  manual: boolean;
 };
 
 export type Step =
@@ -34,28 +39,29 @@ export type Step =
   | 'opening-request'
   | 'awaiting-nominations'
   | 'awaiting-referees'
-  | 'awaiting-references'
   | 'publishing-report'
   | 'awaiting-hire-outcome'
   | 'awaiting-owner-answer'
   | 'recording-hire-outcome'
   | 'done';
 
-export type Outcome = 'stale-trigger' | 'no-template' | 'hired' | 'not-hired' | 'hire-unconfirmed' | 'archived' | 'deleted';
+export type Outcome = 'stale-trigger' | 'no-template' | 'hired' | 'not-hired' | 'hire-unconfirmed' | 'archived' | 'deleted' | 'cancelled';
+/** What the console's `checks` row records: the run's outcome, or 'failed' when it ended with an error. */
+export type CheckOutcome = Outcome | 'failed';
 
-export type Answer = { question: string; rating?: number; comment?: string };
-export type RefereeResponse = { refereeName: string; refereeEmail?: string; relationship: string; answers: Answer[] };
+export type HireSource = 'lever-webhook' | 'lever-archive' | 'owner-link' | 'owner-reply' | 'console';
+/** `by`: the console account that marked it (an id), for the record; absent for Lever and the owner. */
+export type HireDecidedSignal = { hired: boolean; source: HireSource; by?: string };
 
-export type RequestCompletedSignal = { requestId: string; responses: RefereeResponse[] };
-export type HireSource = 'lever-webhook' | 'lever-archive' | 'owner-link' | 'owner-reply';
-export type HireDecidedSignal = { hired: boolean; source: HireSource };
-
-export const requestCompleted = defineSignal<[RequestCompletedSignal]>('requestCompleted');
-
-/** Lever archived the candidate (reasonId: Lever's archive reason) or deleted them: the check stops. */
-export type StopSignal = { kind: 'archived'; reasonId: string | null } | { kind: 'deleted' };
+/**
+ * The check stops: Lever archived the candidate (reasonId: Lever's archive reason) or deleted them,
+ * or someone cancelled it in the console (`by`: their account id).
+ */
+export type StopSignal = { kind: 'archived'; reasonId: string | null } | { kind: 'deleted' } | { kind: 'cancelled'; by: string };
 export const candidateStopped = defineSignal<[StopSignal]>('candidateStopped');
 export const hireDecided = defineSignal<[HireDecidedSignal]>('hireDecided');
+/** From the console: mail the candidate their invitation again (each signal mails once). */
+export const resendCandidateInvitation = defineSignal<[]>('resendCandidateInvitation');
 
 export type ReferenceCheckStatus = {
   step: Step;
@@ -98,6 +104,8 @@ export type RefereeRespondedSignal = { outcome: 'answered' | 'declined' };
 export const refereeResponded = defineSignal<[RefereeRespondedSignal]>('refereeResponded');
 /** From the parent: the request concluded or the referee was replaced; stop reminding. */
 export const refereeWithdrawn = defineSignal<[]>('refereeWithdrawn');
+/** From the console: mail this referee their invitation again (each signal mails once). */
+export const resendRefereeInvitation = defineSignal<[]>('resendRefereeInvitation');
 
 export type QuietHours = { start: string; end: string; timeZone: string } | null;
 export type ReminderPlan = { intervalSeconds: number; maxCount: number; quietHours: QuietHours };
@@ -114,4 +122,6 @@ export type PortalPlan = {
   candidateDeadlineSeconds: number;
   refereeDeadlineSeconds: number;
   conclusion: { rule: 'all-required' } | { rule: 'minimum'; minimum: number };
+  /** the template names a hiring manager, who gets the report link once it is published */
+  hiringManager: boolean;
 };

@@ -9,14 +9,15 @@ export type HireWait = {
   requestId: string;
   /** the latest hire signal, if any: read live, set by the signal handler */
   decision: () => HireDecidedSignal | undefined;
-  /** Lever archived or deleted the candidate: stop waiting (the caller reads why) */
+  /** Lever archived or deleted the candidate, or the console cancelled the check: stop waiting (the caller reads why) */
   stopped: () => boolean;
   onAskingOwner: () => void;
 };
 
 /**
- * Lever's "Candidate Hired" webhook races the hire-confirmation delay. If the delay wins, the
- * owner is asked by mail; their click or reply arrives as the same signal. Silence (or no owner
+ * Lever's "Candidate Hired" webhook (or a mark in the console) races the hire-confirmation delay;
+ * a decision that came while references were collected ends the wait at once. If the delay wins,
+ * the owner is asked by mail; their click or reply arrives as the same signal. Silence (or no owner
  * to ask) is an outcome, `undefined`, not an error.
  */
 export async function awaitHireOutcome(w: HireWait): Promise<HireDecidedSignal | undefined> {

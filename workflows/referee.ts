@@ -1,6 +1,6 @@
-import { setCurrentDetails, setHandler } from '@temporalio/workflow';
-import { local } from './activities';
-import { refereeResponded, refereeStatusQuery, refereeWithdrawn, type RefereeInput, type RefereeResult, type RefereeStatus } from './definitions';
+import { allHandlersFinished, condition, log, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { local, resend } from './activities';
+import { refereeResponded, refereeStatusQuery, refereeWithdrawn, resendRefereeInvitation, type RefereeInput, type RefereeResult, type RefereeStatus } from './definitions';
 import { waitWithReminders } from './reminders';
 
 /**
@@ -12,12 +12,24 @@ export async function refereeCheck(input: RefereeInput): Promise<RefereeResult> 
   const status: RefereeStatus = { step: 'inviting', remindersSent: 0 };
   let response: 'answered' | 'declined' | undefined;
   let withdrawn = false;
+  let resends = 0;
   setHandler(refereeStatusQuery, () => status);
   setHandler(refereeResponded, (s) => {
     response ??= s.outcome;
   });
   setHandler(refereeWithdrawn, () => {
     withdrawn = true;
+  });
+  setHandler(resendRefereeInvitation, async () => {
+    // Only while the referee is awaited: before, the first invitation is on its way; after, their page is closed.
+    if (status.step !== 'awaiting-answer' || response !== undefined || withdrawn) return;
+    const n = ++resends;
+    try {
+      await resend.resendRefereeInvitation({ requestId: input.requestId, refereeId: input.refereeId, n });
+    } catch (err) {
+      // A resend is a courtesy: its failure must not fail the referee's run.
+      log.warn('resending the referee invitation failed', { n, error: String(err) });
+    }
   });
   const show = () => setCurrentDetails(`**Step:** ${status.step}\n\n**Reminders sent:** ${status.remindersSent}${status.nextReminderAt ? `\n\n**Next reminder:** ${status.nextReminderAt}` : ''}`);
 
@@ -42,5 +54,7 @@ export async function refereeCheck(input: RefereeInput): Promise<RefereeResult> 
   const outcome = response ?? (withdrawn ? 'withdrawn' : await local.expireReferee({ requestId: input.requestId, refereeId: input.refereeId }));
   Object.assign(status, { step: 'done', outcome, nextReminderAt: undefined });
   show();
+  // A resend still mailing completes first: a run must not end under a running handler.
+  await condition(allHandlersFinished);
   return { refereeId: input.refereeId, outcome, remindersSent };
 }

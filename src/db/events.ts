@@ -3,7 +3,8 @@ import type { Db } from './pool';
 /** The timeline of a request, as the report shows it: what happened, to whom (a referee id), when. */
 export type RequestEventKind =
   | 'opened' | 'candidate-invited' | 'candidate-reminded' | 'consented' | 'nominated' | 'referee-invited' | 'referee-reminded'
-  | 'referee-opened' | 'referee-answered' | 'referee-declined' | 'referee-expired' | 'referee-replaced' | 'candidate-expired' | 'concluded';
+  | 'referee-opened' | 'referee-answered' | 'referee-declined' | 'referee-expired' | 'referee-replaced' | 'candidate-expired' | 'concluded'
+  | 'candidate-invitation-resent' | 'referee-invitation-resent';
 
 export type RequestEvent = { kind: RequestEventKind; refereeId: string | null; at: Date };
 

@@ -27,9 +27,6 @@ export type ReferenceRequest = NewRequest & {
   candidateIp: string | null; candidateUserAgent: string | null;
 };
 
-export type Answer = { question: string; rating?: number; comment?: string };
-export type Response = { refereeName: string; refereeEmail?: string; relationship: string; answers: Answer[] };
-
 type Row = {
   id: string; workflow_id: string; run_id: string; connection_id: string; opportunity_id: string; template_id: string;
   candidate_name: string; candidate_email: string; posting_title: string | null; required_references: number;
@@ -62,28 +59,6 @@ export async function openRequest(db: Db, r: NewRequest): Promise<ReferenceReque
 export async function findRequest(db: Db, id: string): Promise<ReferenceRequest | undefined> {
   const [row] = await db.query<Row>('select * from reference_requests where id = $1', [id]);
   return row ? toRequest(row) : undefined;
-}
-
-/** Stores the responses and concludes the request; replaying it (activity retry) changes nothing. */
-export async function concludeRequest(db: Db, id: string, status: Exclude<RequestStatus, 'open'>, responses: Response[]): Promise<void> {
-  await db.withTransaction(async (tx) => {
-    for (const [position, r] of responses.entries()) {
-      await tx.query(
-        `insert into reference_responses (request_id, position, referee_name, referee_email, relationship, answers)
-         values ($1, $2, $3, $4, $5, $6) on conflict (request_id, position) do nothing`,
-        [id, position, r.refereeName, r.refereeEmail ?? null, r.relationship, JSON.stringify(r.answers)],
-      );
-    }
-    await tx.query(`update reference_requests set status = $2, concluded_at = coalesce(concluded_at, now()) where id = $1 and status = 'open'`, [id, status]);
-  });
-}
-
-export async function listResponses(db: Db, requestId: string): Promise<(Response & { submittedAt: Date })[]> {
-  const rows = await db.query<{ referee_name: string; referee_email: string | null; relationship: string; answers: Answer[]; submitted_at: Date }>(
-    'select referee_name, referee_email, relationship, answers, submitted_at from reference_responses where request_id = $1 order by position',
-    [requestId],
-  );
-  return rows.map((r) => ({ refereeName: r.referee_name, refereeEmail: r.referee_email ?? undefined, relationship: r.relationship, answers: r.answers, submittedAt: r.submitted_at }));
 }
 
 export type HireOutcome = 'hired' | 'not-hired' | 'unconfirmed';

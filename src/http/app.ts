@@ -14,7 +14,6 @@ import { inboundMailRouter } from './inbound-mail';
 import { leverWebhookRouter } from './lever-webhook';
 import { pagesRouter } from './pages';
 import { portalRouter } from './portal-pages';
-import { requestsApiRouter } from './requests-api';
 import { templatesApiRouter } from './templates-api';
 
 export type AppDeps = {
@@ -48,7 +47,6 @@ export function buildApp(deps: AppDeps) {
   });
 
   app.use(leverWebhookRouter(deps));
-  app.use(requestsApiRouter(deps));
   app.use(templatesApiRouter(deps));
   app.use(inboundMailRouter(deps));
   app.use(portalRouter(deps));

@@ -4,7 +4,7 @@ import { listReferees, type Referee } from '../db/referees';
 import { findRequest, type ReferenceRequest } from '../db/requests';
 import { isOpen, nominate, replaceableFrom, replaceReferee, type OpenRequest } from '../portal/candidate';
 import { formValues, type FieldErrors, type FormValues } from '../portal/form';
-import { CANDIDATE_STATUS_LABELS, RELATIONSHIP_LABELS, candidateRelationshipOptions } from '../portal/labels';
+import { CANDIDATE_STATUS_LABELS, RELATIONSHIP_LABELS, candidateRelationshipOptions, roleTitle } from '../portal/labels';
 import { REPLACEMENT_PREFIX, slotPrefix } from '../portal/nomination-form';
 import { describeRequirements, refereeSlots } from '../portal/quota';
 import { renderHtml } from '../views';
@@ -39,7 +39,7 @@ export function candidateRoutes(router: Router, deps: AppDeps, csrf: PortalCsrf)
     res.status(status).set('cache-control', 'no-store').send(renderHtml('pages/candidate.eta', {
       companyName: company ?? 'The hiring team',
       candidateName: request.candidateName,
-      postingTitle: request.postingTitle,
+      postingTitle: roleTitle(request),
       needs: describeRequirements(t),
       nominateBy: fmt(new Date(request.createdAt.getTime() + t.deadlines.candidateSeconds * 1000)),
       answersBy: fmt(request.deadlineAt),

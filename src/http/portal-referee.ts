@@ -5,7 +5,7 @@ import { findReferee, markOpened, type Referee } from '../db/referees';
 import { findRequest, type ReferenceRequest } from '../db/requests';
 import { DECLINE_REASON_MAX, OPT_IN_FIELD, questionField } from '../portal/answer-form';
 import { formValues, type FieldErrors, type FormValues } from '../portal/form';
-import { refereeRelationshipOptions } from '../portal/labels';
+import { refereeRelationshipOptions, roleTitle } from '../portal/labels';
 import { answer, decline } from '../portal/referee';
 import { renderHtml } from '../views';
 import type { AppDeps } from './app';
@@ -38,7 +38,7 @@ export function refereeRoutes(router: Router, deps: AppDeps, csrf: PortalCsrf) {
     res.status(status).set('cache-control', 'no-store').send(renderHtml('pages/referee.eta', {
       companyName: company ?? 'the hiring company',
       candidateName: request.candidateName,
-      postingTitle: request.postingTitle,
+      postingTitle: roleTitle(request),
       survey: request.templateSnapshot.survey.map((q) => ({ ...q, field: questionField(q) })),
       action: pageUrl(req),
       csrf: csrf.issue(req, res),

@@ -33,3 +33,10 @@ export const CANDIDATE_STATUS_LABELS: Record<RefereeStatus, string> = {
   expired: 'expired',
   replaced: 'replaced',
 };
+
+/**
+ * The role as the candidate and referees read it: the template's position when it names one
+ * (a template may describe the job better than the Lever posting's internal title), else the posting's title.
+ */
+export const roleTitle = (r: { templateSnapshot: { position?: string } | null; postingTitle: string | null }): string | null =>
+  r.templateSnapshot?.position || r.postingTitle;

@@ -1,7 +1,7 @@
 import { listEvents, type RequestEvent } from '../db/events';
 import type { Db } from '../db/pool';
 import { listReferees, type Referee } from '../db/referees';
-import { findRequest, listResponses, type ReferenceRequest, type RequestStatus, type Response } from '../db/requests';
+import { findRequest, type ReferenceRequest, type RequestStatus } from '../db/requests';
 import type { Question } from '../templates/schema';
 import { integrityFlags, type Flag } from './integrity';
 
@@ -18,12 +18,9 @@ export type ReportFlag = Flag & { refereeName: string | null };
 
 export type Report = {
   request: Pick<ReferenceRequest, 'id' | 'candidateName' | 'postingTitle' | 'status' | 'createdAt' | 'concludedAt' | 'deadlineAt'>;
-  /** 'legacy': completed through the old API; its answers are the responses below, not referees */
-  kind: 'portal' | 'legacy';
   /** every referee named, replaced ones included: the swap is part of the story */
   referees: ReportReferee[];
   questions: QuestionSummary[];
-  legacyResponses: (Response & { submittedAt: Date })[];
   answered: number;
   /** referees asked (replaced ones not counted) */
   requested: number;
@@ -38,29 +35,21 @@ export async function loadReport(db: Db, requestId: string): Promise<Report | un
   const request = await findRequest(db, requestId);
   if (!request) return undefined;
   const [referees, events] = await Promise.all([listReferees(db, requestId), listEvents(db, requestId)]);
-  // A request from before the portal has no snapshot; one opened with a snapshot but completed
-  // through the old API has responses and no referees. Both read as they always did.
-  const legacyResponses = referees.length === 0 ? await listResponses(db, requestId) : [];
-  const legacy = !request.templateSnapshot || legacyResponses.length > 0;
   const current = referees.filter((r) => r.status !== 'replaced');
   const answeredReferees = current.filter((r) => r.status === 'answered');
-  const ratings = legacy
-    ? legacyResponses.flatMap((r) => r.answers.map((a) => a.rating))
-    : answeredReferees.flatMap((r) => (r.answers ?? []).map((a) => a.rating));
+  const ratings = answeredReferees.flatMap((r) => (r.answers ?? []).map((a) => a.rating));
   const valid = ratings.filter(isRating);
   const names = new Map(referees.map((r) => [r.id, r.name]));
   return {
     request: pick(request),
-    kind: legacy ? 'legacy' : 'portal',
     referees: referees.map(({ id, relationship, name, title, company, workedTogether, confirmed, status, concludedAt, declineReason }) => ({ id, relationship, name, title, company, workedTogether, confirmed, status, concludedAt, declineReason })),
-    questions: legacy ? [] : (request.templateSnapshot?.survey ?? []).map((q) => summarise(q, answeredReferees)),
-    legacyResponses,
-    answered: legacy ? legacyResponses.length : answeredReferees.length,
-    requested: legacy ? request.requiredReferences : current.length,
+    questions: (request.templateSnapshot?.survey ?? []).map((q) => summarise(q, answeredReferees)),
+    answered: answeredReferees.length,
+    requested: current.length,
     required: request.requiredReferences,
     averageRating: average(valid),
     ratingCount: valid.length,
-    flags: legacy ? [] : integrityFlags(request, referees).map((f) => ({ ...f, refereeName: f.refereeId ? names.get(f.refereeId) ?? null : null })),
+    flags: integrityFlags(request, referees).map((f) => ({ ...f, refereeName: f.refereeId ? names.get(f.refereeId) ?? null : null })),
     timeline: events.map((e) => ({ at: e.at, text: describe(e, request.candidateName, names) })),
   };
 }
@@ -123,5 +112,7 @@ function describe(e: RequestEvent, candidate: string, names: Map<string, string>
     case 'referee-replaced': return `${who} was replaced`;
     case 'candidate-expired': return `${candidate} did not name referees before the deadline`;
     case 'concluded': return 'Reference check concluded';
+    case 'candidate-invitation-resent': return `${candidate}'s invitation was sent again`;
+    case 'referee-invitation-resent': return `${who}'s invitation was sent again`;
   }
 }

@@ -4,12 +4,6 @@ import type { referenceCheck } from '../../workflows/reference-check';
 import { Visitor } from './portal';
 import { candidateEmail, TRIGGER_STAGE, type Stack } from './stack';
 
-/** The legacy completion API's payload (runs from before the portal; kept for the replay fixtures' tool). */
-export const RESPONSES = [
-  { refereeName: 'Charles Babbage', refereeEmail: 'charles@engine.test', relationship: 'manager', answers: [{ question: 'Overall', rating: 5, comment: 'Brilliant <script>alert(1)</script> analyst' }, { question: 'Teamwork', rating: 4 }] },
-  { refereeName: 'Mary Somerville', relationship: 'peer', answers: [{ question: 'Overall', rating: 4 }, { question: 'Teamwork', rating: 5, comment: 'Generous with her time' }] },
-];
-
 export function handleFor(stack: Stack, opportunityId: string): WorkflowHandle<typeof referenceCheck> {
   return stack.client.workflow.getHandle(referenceCheckWorkflowId(stack.connectionId, opportunityId));
 }
@@ -80,13 +74,4 @@ export async function giveReferences(stack: Stack, opportunityId: string, opts: 
     if (answered.status !== 303) throw new Error(`answer failed (${answered.status}): ${answered.html.slice(0, 500)}`);
   }
   return referees;
-}
-
-/** The legacy completion API (runs started before the portal). */
-export async function completeRequest(stack: Stack, requestId: string, responses = RESPONSES) {
-  return fetch(`${stack.apiUrl}/api/requests/${requestId}/complete`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.config.REFCHECK_ADMIN_TOKEN}` },
-    body: JSON.stringify({ responses }),
-  });
 }
