@@ -1,7 +1,8 @@
 /**
  * Records workflow histories for the replay test (test/replay.test.ts), one per path through
  * the workflow. Run it when the workflow changes on purpose (`npm run record-histories -- <label>`)
- * and commit the new files beside the old ones: old histories stay, so sleeping runs stay safe.
+ * and commit the new files beside the old ones: old histories stay, so sleeping runs stay safe
+ * (before the first release no run sleeps on older code, so until then old files are replaced instead).
  *
  * It borrows the test suite's setup: its own Temporal dev server and Postgres, then the stack.
  */
@@ -13,8 +14,8 @@ import { temporalBinary } from '../../src/dev/temporal-server';
 import { suiteEnv } from '../helpers/env';
 import { listReferees } from '../../src/db/referees';
 import { refereeWorkflowId } from '../../workflows/definitions';
-import { giveReferences, handleFor, startCheck, waitForStatus } from '../helpers/journey';
-import { TRIGGER_STAGE } from '../helpers/stack';
+import { giveReferences, handleFor, startCheck, until, waitForStatus } from '../helpers/journey';
+import { candidateEmail, TRIGGER_STAGE } from '../helpers/stack';
 import { runWithStack } from './with-stack';
 
 const OUT = join(projectRoot(), 'test', 'fixtures', 'histories');
@@ -55,6 +56,22 @@ runWithStack({ hireConfirmationDelaySeconds: 2, ownerAnswerTimeoutSeconds: 2 }, 
   await stack.deliver('candidateArchiveChange', { opportunityId: opp, fromArchived: null, toArchived: { archivedAt: Date.now(), reason: 'reason-withdrew' } });
   await run.handle.result();
   await save('archived-mid-check', opp);
+
+  // Cancelled in the console mid-check, after the candidate's and one referee's invitations were resent.
+  opp = stack.seedCandidate('opp-rec-console-cancelled');
+  run = await startCheck(stack, opp);
+  await stack.checks.resendCandidateInvitation(run.handle.workflowId);
+  await until('the resent invitation', () => stack.catcher.messages.filter((m) => m.to.includes(candidateEmail(opp))).length === 2);
+  await giveReferences(stack, opp, { answer: 0 });
+  const [waiting] = await listReferees(stack.db, run.requestId);
+  const invited = () => stack.catcher.messages.filter((m) => m.to.includes(waiting.email)).length;
+  await until('the referee invited', () => invited() === 1);
+  await stack.checks.resendRefereeInvitation(waiting.id);
+  await until('the referee invited again', () => invited() === 2);
+  await stack.checks.cancel(stack.connectionId, opp, 'acc_recorder');
+  await run.handle.result();
+  await save('console-cancelled', opp);
+  await save('referee-resent-withdrawn', opp, refereeWorkflowId(waiting.id));
 
   // Stale trigger.
   opp = stack.seedCandidate('opp-rec-stale');
