@@ -4,7 +4,7 @@ import type { Response } from 'express';
 const CODES: Record<number, string> = {
   400: 'BadRequestError',
   401: 'UnauthorizedError',
-  403: 'ForbiddenError',
+  403: 'Forbidden',
   404: 'ResourceNotFound',
   429: 'TooManyRequestsError',
   500: 'InternalServerError',

@@ -1,7 +1,10 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
+import { fileRoutes } from './files';
+import { createLead, LeadBody } from './leads';
+import { accessOf, forbidden } from './permissions';
 import { reply } from './respond';
-import { badRequest, type Store } from './store';
+import { badRequest, POSTING_STATES, type Store } from './store';
 import { EXPANDABLE, type Expand, noteView, opportunityView, postingView, userView } from './views';
 
 /** Lever's resource routes (lever-api.md section 4), mounted under /v1 after auth, rate limit and faults. */
@@ -9,24 +12,53 @@ export function leverRoutes(store: Store, origin: () => string): express.Router 
   const r = express.Router();
   const opp = (req: Request, id: string) => opportunityView(store, store.opportunity(id), expandOf(req), origin());
   /** Records a committed write: tests count calls (e.g. repeated addLinks) from this log. */
-  const wrote = (req: Request) => store.writes.push({ method: req.method, path: req.path, body: req.body as unknown });
+  const wrote = (req: Request, body: unknown = req.body) => store.writes.push({ method: req.method, path: req.path, body });
+  const anyOf = (req: Request, name: string, values: () => string[]) => {
+    const wanted = params(req).getAll(name);
+    return wanted.length === 0 || values().some((v) => wanted.includes(v));
+  };
+
+  // Without confidential access Lever refuses confidential records and leaves them out of lists.
+  r.use('/opportunities/:id', (req, res, next) => {
+    const o = store.opportunities.get(String(req.params.id));
+    if (o && store.isConfidential(o) && !accessOf(res).confidential) throw forbidden(`This API key does not have confidential access: opportunity ${o.id} is confidential`);
+    next();
+  });
+  r.use('/postings/:id', (req, res, next) => {
+    const p = store.postings.get(String(req.params.id));
+    if (p?.confidential && !accessOf(res).confidential) throw forbidden(`This API key does not have confidential access: posting ${p.id} is confidential`);
+    next();
+  });
 
   r.get('/opportunities', (req, res) => {
     const q = params(req);
     const expand = expandOf(req);
-    const anyOf = (name: string, values: () => string[]) => {
-      const wanted = q.getAll(name);
-      return wanted.length === 0 || values().some((v) => wanted.includes(v));
-    };
+    // Email lookups ignore case, as Lever's do; the other filters match exactly.
+    const emails = q.getAll('email').map((e) => e.toLowerCase());
+    const archived = booleanParam(q.get('archived'), 'archived');
     const all = [...store.opportunities.values()].filter(
       (o) =>
-        anyOf('stage_id', () => [o.stage]) &&
-        anyOf('tag', () => store.tagsOf(o)) &&
-        anyOf('email', () => o.emails) &&
-        anyOf('posting_id', () => (o.postingId ? [o.postingId] : [])) &&
-        anyOf('contact_id', () => [o.contact]),
+        (accessOf(res).confidential || !store.isConfidential(o)) &&
+        (archived === null || (o.archived !== null) === archived) &&
+        (emails.length === 0 || o.emails.some((e) => emails.includes(e.toLowerCase()))) &&
+        anyOf(req, 'stage_id', () => [o.stage]) &&
+        anyOf(req, 'tag', () => store.tagsOf(o)) &&
+        anyOf(req, 'posting_id', () => (o.postingId ? [o.postingId] : [])) &&
+        anyOf(req, 'contact_id', () => [o.contact]),
     );
     reply(res, 200, paginate(req, all.map((o) => opportunityView(store, o, expand, origin()))));
+  });
+
+  r.post('/opportunities', (req, res) => {
+    const performAs = params(req).get('perform_as');
+    if (performAs === null) throw badRequest('perform_as is required to create an opportunity');
+    if (!store.users.has(performAs)) throw badRequest(`perform_as user ${performAs} does not exist`);
+    const body = parse(LeadBody, req.body);
+    const posting = body.postings?.[0] === undefined ? undefined : store.postings.get(body.postings[0]);
+    if (posting?.confidential && !accessOf(res).confidential) throw forbidden(`This API key does not have confidential access: posting ${posting.id} is confidential`);
+    const created = createLead(store, body, performAs);
+    wrote(req);
+    reply(res, 201, { data: opportunityView(store, created, expandOf(req), origin()) });
   });
 
   r.get('/opportunities/:id', (req, res) => reply(res, 200, { data: opp(req, req.params.id) }));
@@ -75,7 +107,20 @@ export function leverRoutes(store: Store, origin: () => string): express.Router 
     reply(res, 200, { data: opp(req, req.params.id) });
   });
 
-  r.get('/postings/:id', (req, res) => reply(res, 200, { data: postingView(store.posting(req.params.id)) }));
+  r.use(fileRoutes(store, origin, wrote));
+
+  // Lever's `tag` and `state` filters are exact (case-sensitive) matches, like its opportunity
+  // filters; repeating one means "any of these".
+  r.get('/postings', (req, res) => {
+    for (const s of params(req).getAll('state')) {
+      if (!(POSTING_STATES as readonly string[]).includes(s)) throw badRequest(`state must be one of ${POSTING_STATES.join(', ')}`);
+    }
+    const all = [...store.postings.values()].filter(
+      (p) => (accessOf(res).confidential || !p.confidential) && anyOf(req, 'tag', () => p.tags) && anyOf(req, 'state', () => [p.state]),
+    );
+    reply(res, 200, paginate(req, all.map((p) => postingView(p, origin()))));
+  });
+  r.get('/postings/:id', (req, res) => reply(res, 200, { data: postingView(store.posting(req.params.id), origin()) }));
   r.get('/users/:id', (req, res) => reply(res, 200, { data: userView(store.user(req.params.id)) }));
 
   r.get('/users', (req, res) => {
@@ -116,6 +161,12 @@ const ArchivedBody = z.object({
   cleanInterviews: z.boolean().optional(),
   requisitionId: z.string().optional(),
 });
+
+function booleanParam(raw: string | null, name: string): boolean | null {
+  if (raw === null) return null;
+  if (raw !== 'true' && raw !== 'false') throw badRequest(`${name} must be true or false`);
+  return raw === 'true';
+}
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const result = schema.safeParse(body);

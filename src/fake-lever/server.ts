@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { FaultQueue, type FaultSpec } from './faults';
-import { fakeState, renderPage } from './page';
+import { fakeState, PAGE_CSP, renderPage } from './page';
+import { accessFor, forbidden, type KeyPermissions, resourceOf, setAccess, verbOf } from './permissions';
 import { TokenBuckets } from './rate-limit';
 import { codeFor, loseResponse, sendError } from './respond';
 import { leverRoutes } from './routes';
@@ -15,6 +16,8 @@ import { signWebhook } from './webhook';
 export { seedDemo, DEMO } from './demo-seed';
 export type { FaultSpec } from './faults';
 export type { LeverWebhookBody } from './webhook';
+export type { KeyPermissions, LeverResource } from './permissions';
+export { LEVER_RESOURCES } from './permissions';
 
 export type FakeLeverOptions = {
   /** 0 (the default) picks a free port. */
@@ -23,6 +26,12 @@ export type FakeLeverOptions = {
   apiKeys?: string[];
   ratePerSecond?: number;
   burst?: number;
+  /**
+   * API key → the resources it may use (read and write), e.g. `{ 'ro-key': ['opportunities', 'stages'] }`.
+   * Keys not in the map may use everything; keys in it are accepted even if not in `apiKeys`. Without 'confidential', confidential postings and
+   * opportunities are refused (403) and left out of lists.
+   */
+  keyPermissions?: KeyPermissions;
 };
 
 export interface FakeLever {
@@ -42,6 +51,8 @@ export interface FakeLever {
   /** As Lever shows them: own tags plus the posting's. */
   tags(opportunityId: string): string[];
   archived(opportunityId: string): Archived | null;
+  /** Uploaded files, content included. */
+  files(opportunityId: string): { id: string; name: string; size: number; mimeType: string; content: Buffer }[];
   /** Every API request received, 429s included; API keys are not kept. */
   readonly requests: readonly RequestRecord[];
   readonly writes: readonly WriteRecord[];
@@ -61,7 +72,8 @@ export interface FakeLever {
 
 export async function startFakeLever(opts: FakeLeverOptions = {}): Promise<FakeLever> {
   const host = opts.host ?? '127.0.0.1';
-  const apiKeys = new Set(opts.apiKeys ?? ['test-api-key']);
+  // A key given only in `keyPermissions` is a valid key too, with just those permissions.
+  const apiKeys = new Set([...(opts.apiKeys ?? ['test-api-key']), ...Object.keys(opts.keyPermissions ?? {})]);
   const store = new Store();
   const buckets = new TokenBuckets(opts.ratePerSecond ?? 10, opts.burst ?? 20);
   const faults = new FaultQueue();
@@ -90,6 +102,10 @@ export async function startFakeLever(opts: FakeLeverOptions = {}): Promise<FakeL
     if (key === null) return sendError(res, 401, 'Missing or malformed credentials: use HTTP Basic with the API key as username and an empty password');
     if (!apiKeys.has(key)) return sendError(res, 401, 'Invalid API key');
     if (!buckets.take(key)) return sendError(res, 429, 'Rate limit exceeded');
+    const access = accessFor(opts.keyPermissions, key);
+    setAccess(res, access);
+    const resource = resourceOf(req.path);
+    if (resource && !access.can(resource)) return next(forbidden(`This API key does not have permission to ${verbOf(req.method)} ${resource}`));
     next();
   });
   // The body is read before any injected delay, so a client that times out during the delay still
@@ -118,8 +134,7 @@ export async function startFakeLever(opts: FakeLeverOptions = {}): Promise<FakeL
   app.disable('etag');
   app.use('/v1', api);
   app.get('/', (_req, res) => {
-    // Defence in depth for a page that shows caller-supplied text: no script can run on it.
-    res.set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").type('html').send(renderPage(store, origin));
+    res.set('content-security-policy', PAGE_CSP).type('html').send(renderPage(store, origin));
   });
   app.get('/_fake/state', (_req, res) => void res.json(fakeState(store, origin)));
   app.use('/_fake', controlRoutes(store));
@@ -163,6 +178,7 @@ export async function startFakeLever(opts: FakeLeverOptions = {}): Promise<FakeL
       const a = store.opportunity(id).archived;
       return a ? { ...a } : null;
     },
+    files: (id) => store.opportunity(id).files.map(({ id: fileId, name, size, mimeType, content }) => ({ id: fileId, name, size, mimeType, content: Buffer.from(content) })),
     get requests() {
       return [...store.requests];
     },

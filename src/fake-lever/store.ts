@@ -18,12 +18,32 @@ export const badRequest = (message: string) => new LeverFault(400, 'BadRequestEr
 
 export type Stage = { id: string; text: string };
 export type ArchiveReason = { id: string; text: string; status: 'active'; type: 'hired' | 'non-hired' };
-export type User = { id: string; name: string; email: string; createdAt: number };
+/** Lever's access roles; `accessRole` on a user is one of these. */
+export const ACCESS_ROLES = ['super admin', 'admin', 'team member', 'limited team member', 'interviewer'] as const;
+export type AccessRole = (typeof ACCESS_ROLES)[number];
+export type User = { id: string; name: string; email: string; accessRole: AccessRole; createdAt: number };
 export type Categories = { team: string | null; location: string | null; commitment: string | null; department: string | null };
-export type Posting = { id: string; text: string; tags: string[]; owner: string | null; hiringManager: string | null; categories: Categories; createdAt: number; updatedAt: number };
+export const POSTING_STATES = ['published', 'internal', 'closed', 'draft', 'pending', 'rejected'] as const;
+export type PostingState = (typeof POSTING_STATES)[number];
+export type Posting = {
+  id: string;
+  text: string;
+  state: PostingState;
+  /** Confidential postings, and every opportunity on one, need a key with confidential access. */
+  confidential: boolean;
+  tags: string[];
+  owner: string | null;
+  hiringManager: string | null;
+  categories: Categories;
+  createdAt: number;
+  updatedAt: number;
+};
 export type Note = { id: string; value: string; secret: boolean; score: number | null; user: string | null; createdAt: number };
 export type Archived = { archivedAt: number; reason: string };
 export type StageChange = { toStageId: string; userId: string | null; updatedAt: number };
+export type Phone = { value: string; type: string | null };
+/** An uploaded file; `content` is kept so the download route can serve it back. */
+export type StoredFile = { id: string; name: string; ext: string; size: number; mimeType: string; uploadedAt: number; content: Buffer };
 export type Opportunity = {
   id: string;
   name: string;
@@ -31,21 +51,39 @@ export type Opportunity = {
   /** Lever keeps links on the contact (person), so they show on all of that person's opportunities. */
   contact: string;
   emails: string[];
+  phones: Phone[];
+  location: string | null;
   stage: string;
   stageChanges: StageChange[];
   /** The opportunity's own tags; the posting's tags are added when it is read (see `tagsOf`). */
   tags: string[];
+  sources: string[];
   origin: string;
   owner: string | null;
+  followers: string[];
   postingId: string | null;
+  /** Its own flag; an opportunity on a confidential posting is confidential too (see `isConfidential`). */
+  confidential: boolean;
   archived: Archived | null;
   notes: Note[];
+  files: StoredFile[];
   createdAt: number;
   updatedAt: number;
 };
 
-export type UserInput = { id: string; name: string; email: string };
-export type PostingInput = { id: string; text: string; tags: string[]; owner?: string; hiringManager?: string; categories?: Partial<Categories> };
+/** `accessRole` defaults to 'admin'. */
+export type UserInput = { id: string; name: string; email: string; accessRole?: AccessRole };
+/** `state` defaults to 'published', `confidential` to false. */
+export type PostingInput = {
+  id: string;
+  text: string;
+  tags: string[];
+  owner?: string;
+  hiringManager?: string;
+  categories?: Partial<Categories>;
+  state?: PostingState;
+  confidential?: boolean;
+};
 export type OpportunityInput = {
   id: string;
   name: string;
@@ -60,6 +98,14 @@ export type OpportunityInput = {
   contact?: string;
   headline?: string;
   origin?: string;
+  /** Also true when its posting is confidential. */
+  confidential?: boolean;
+  phones?: Phone[];
+  sources?: string[];
+  location?: string;
+  /** User ids. */
+  followers?: string[];
+  createdAt?: number;
 };
 
 /** One API request as received; the API key is deliberately not kept. */
@@ -75,6 +121,8 @@ export type DeliveryRecord = { event: string; url: string; status: number; at: n
 export class Store {
   readonly deliveries: DeliveryRecord[] = [];
   readonly stages: Stage[] = [
+    // Every Lever account has "New lead", "New applicant" and "Offer"; leads created over the API start in "New lead".
+    { id: 'stage-lead', text: 'New lead' },
     { id: 'stage-new', text: 'New applicant' },
     { id: 'stage-refcheck', text: 'Reference check' },
     { id: 'stage-offer', text: 'Offer' },
@@ -92,7 +140,7 @@ export class Store {
   readonly writes: WriteRecord[] = [];
 
   addUser(u: UserInput): User {
-    const user = { ...u, createdAt: Date.now() };
+    const user: User = { ...u, accessRole: u.accessRole ?? 'admin', createdAt: Date.now() };
     this.users.set(u.id, user);
     return user;
   }
@@ -102,7 +150,18 @@ export class Store {
     if (p.hiringManager) this.user(p.hiringManager);
     const now = Date.now();
     const categories: Categories = { team: null, location: null, commitment: null, department: null, ...p.categories };
-    const posting: Posting = { id: p.id, text: p.text, tags: unique(p.tags), owner: p.owner ?? null, hiringManager: p.hiringManager ?? null, categories, createdAt: now, updatedAt: now };
+    const posting: Posting = {
+      id: p.id,
+      text: p.text,
+      state: p.state ?? 'published',
+      confidential: p.confidential ?? false,
+      tags: unique(p.tags),
+      owner: p.owner ?? null,
+      hiringManager: p.hiringManager ?? null,
+      categories,
+      createdAt: now,
+      updatedAt: now,
+    };
     this.postings.set(p.id, posting);
     return posting;
   }
@@ -111,21 +170,28 @@ export class Store {
     this.stage(o.stage);
     if (o.owner) this.user(o.owner);
     if (o.postingId) this.posting(o.postingId);
-    const now = Date.now();
+    for (const f of o.followers ?? []) this.user(f);
+    const now = o.createdAt ?? Date.now();
     const opp: Opportunity = {
       id: o.id,
       name: o.name,
       headline: o.headline ?? '',
       contact: o.contact ?? `contact-${o.id}`,
       emails: [...o.emails],
+      phones: (o.phones ?? []).map((p) => ({ ...p })),
+      location: o.location ?? null,
       stage: o.stage,
       stageChanges: [{ toStageId: o.stage, userId: null, updatedAt: now }],
       tags: unique(o.tags ?? []),
+      sources: unique(o.sources ?? []),
       origin: o.origin ?? 'applied',
       owner: o.owner ?? null,
+      followers: unique(o.followers ?? []),
       postingId: o.postingId ?? null,
+      confidential: o.confidential ?? false,
       archived: null,
       notes: [],
+      files: [],
       createdAt: now,
       updatedAt: now,
     };
@@ -163,6 +229,10 @@ export class Store {
   /** What Lever shows: the opportunity's own tags plus its posting's, inherited. */
   tagsOf(o: Opportunity): string[] {
     return unique([...o.tags, ...(o.postingId ? this.posting(o.postingId).tags : [])]);
+  }
+  /** Lever's rule: an opportunity on a confidential posting is confidential. */
+  isConfidential(o: Opportunity): boolean {
+    return o.confidential || (o.postingId !== null && this.posting(o.postingId).confidential);
   }
   applicationId(o: Opportunity): string | null {
     return o.postingId ? `application-${o.id}` : null;
@@ -216,6 +286,21 @@ export class Store {
     if (reasonId !== null && !this.archiveReasons.some((r) => r.id === reasonId)) throw badRequest(`archive reason ${reasonId} does not exist`);
     o.archived = reasonId === null ? null : { archivedAt: Date.now(), reason: reasonId };
     this.touch(o);
+  }
+
+  addFile(opportunityId: string, f: Omit<StoredFile, 'id' | 'uploadedAt'>): StoredFile {
+    const o = this.opportunity(opportunityId);
+    const file: StoredFile = { ...f, id: randomUUID(), uploadedAt: Date.now() };
+    o.files.push(file);
+    this.touch(o);
+    return file;
+  }
+
+  /** Removes the opportunity (and its notes and files); the contact's links stay for its other opportunities. */
+  deleteOpportunity(opportunityId: string): Opportunity {
+    const o = this.opportunity(opportunityId);
+    this.opportunities.delete(opportunityId);
+    return o;
   }
 
   private touch(o: Opportunity): void {

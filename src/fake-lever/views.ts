@@ -6,15 +6,19 @@ export const EXPANDABLE = ['applications', 'stage', 'owner', 'followers'] as con
 export type Expand = (typeof EXPANDABLE)[number];
 
 export function userView(u: User) {
-  return { id: u.id, name: u.name, username: u.email.split('@')[0], email: u.email, accessRole: 'admin', deactivatedAt: null, createdAt: u.createdAt };
+  return { id: u.id, name: u.name, username: u.email.split('@')[0], email: u.email, accessRole: u.accessRole, deactivatedAt: null, createdAt: u.createdAt };
 }
 
-export function postingView(p: Posting) {
+/** The human page's anchor for a record: `urls.show` points there, as Lever's points at its app. */
+export const pageAnchor = (kind: 'posting' | 'opportunity', id: string) => (kind === 'posting' ? `posting:${id}` : id);
+const showUrl = (origin: string, anchor: string) => `${origin}/#${encodeURIComponent(anchor)}`;
+
+export function postingView(p: Posting, origin: string) {
   return {
     id: p.id,
     text: p.text,
-    state: 'published',
-    confidentiality: 'non-confidential',
+    state: p.state,
+    confidentiality: p.confidential ? 'confidential' : 'non-confidential',
     tags: [...p.tags],
     owner: p.owner,
     hiringManager: p.hiringManager,
@@ -22,6 +26,7 @@ export function postingView(p: Posting) {
     categories: { ...p.categories },
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
+    urls: { show: showUrl(origin, pageAnchor('posting', p.id)) },
   };
 }
 
@@ -52,21 +57,21 @@ export function opportunityView(store: Store, o: Opportunity, expand: ReadonlySe
     headline: o.headline,
     contact: o.contact,
     emails: [...o.emails],
-    phones: [] as { value: string; type: string }[],
+    phones: o.phones.map((p) => ({ ...p })),
     links: [...store.linksOf(o)],
-    location: null,
+    location: o.location,
     stage: expand.has('stage') ? { ...store.stage(o.stage) } : o.stage,
     stageChanges: o.stageChanges.map((c) => ({ ...c })),
     tags: store.tagsOf(o),
-    sources: [] as string[],
+    sources: [...o.sources],
     origin: o.origin,
     owner,
-    followers: [] as string[],
+    followers: [...o.followers],
     applications: application ? [expand.has('applications') ? application : application.id] : [],
-    confidentiality: 'non-confidential',
+    confidentiality: store.isConfidential(o) ? 'confidential' : 'non-confidential',
     archived: o.archived ? { ...o.archived } : null,
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
-    urls: { show: `${origin}/#${encodeURIComponent(o.id)}` },
+    urls: { show: showUrl(origin, pageAnchor('opportunity', o.id)) },
   };
 }

@@ -1,0 +1,189 @@
+import { type FakeLever, seedDemo, startFakeLever } from '../src/fake-lever/server';
+
+/** What an admin console needs from the fake, each in Lever's documented shapes (lever-api.md). */
+
+const KEY = 'full-key';
+const STAGES_ONLY = 'stages-only-key';
+const NO_CONFIDENTIAL = 'no-confidential-key';
+let fake: FakeLever;
+
+const basic = (key: string) => 'Basic ' + Buffer.from(`${key}:`).toString('base64');
+async function api(path: string, init: { method?: string; body?: unknown; key?: string } = {}) {
+  const headers: Record<string, string> = { authorization: basic(init.key ?? KEY) };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(fake.url + path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+const ids = (body: { data: { id: string }[] }) => body.data.map((x) => x.id);
+
+beforeAll(async () => {
+  fake = await startFakeLever({
+    apiKeys: [KEY],
+    keyPermissions: {
+      [STAGES_ONLY]: ['stages'],
+      [NO_CONFIDENTIAL]: ['opportunities', 'postings', 'stages', 'users', 'notes', 'tags', 'links', 'files'],
+    },
+  });
+  seedDemo(fake); // user-grace, posting-staff-engineer (tag "Engineering"), opp-ada <ada@example.com>
+  fake.addUser({ id: 'user-limited', name: 'Lin Ited', email: 'Lin.Ited@Example.com', accessRole: 'limited team member' });
+  fake.addPosting({ id: 'posting-closed', text: 'Archivist', tags: ['Engineering', 'Docs'], state: 'closed' });
+  fake.addPosting({ id: 'posting-lowercase', text: 'Intern', tags: ['engineering'] });
+  fake.addPosting({ id: 'posting-secret', text: 'Chief Secret Officer', tags: ['Engineering'], confidential: true });
+  fake.addOpportunity({ id: 'opp-secret', name: 'Sam Secret', emails: ['sam@example.com'], stage: 'stage-new', postingId: 'posting-secret' });
+  fake.addOpportunity({ id: 'opp-archived', name: 'Arc Hive', emails: ['arc@example.com'], stage: 'stage-new' });
+  fake.store.setArchived('opp-archived', 'reason-withdrew');
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.reset();
+  fake.resetRateLimits();
+});
+
+describe('per-key permissions', () => {
+  test('when a key lacks a resource, then 403 Forbidden names the verb and the resource', async () => {
+    const read = await api('/opportunities/opp-ada', { key: STAGES_ONLY });
+    expect(read).toEqual({ status: 403, body: { code: 'Forbidden', message: 'This API key does not have permission to read opportunities' } });
+    const write = await api('/opportunities/opp-ada/notes', { method: 'POST', body: { value: 'x' }, key: STAGES_ONLY });
+    expect(write.body).toEqual({ code: 'Forbidden', message: 'This API key does not have permission to write notes' });
+    expect(fake.notes('opp-ada')).toEqual([]);
+  });
+
+  test('when a key has the resource, or is not in the map, then it is served', async () => {
+    expect((await api('/stages', { key: STAGES_ONLY })).status).toBe(200);
+    expect((await api('/archive_reasons', { key: KEY })).status).toBe(200);
+    expect((await api('/archive_reasons', { key: NO_CONFIDENTIAL })).body.message).toBe('This API key does not have permission to read archive_reasons');
+  });
+});
+
+describe('postings list', () => {
+  test('when filtered by tag, then only exact (case-sensitive) matches come back, with urls.show', async () => {
+    const res = await api('/postings?tag=Engineering');
+    expect(res.status).toBe(200);
+    expect(ids(res.body)).toEqual(['posting-staff-engineer', 'posting-closed', 'posting-secret']);
+    expect(res.body.hasNext).toBe(false);
+    expect(res.body.data[0]).toMatchObject({ text: 'Staff Engineer', state: 'published', urls: { show: `${fake.origin}/#posting%3Aposting-staff-engineer` } });
+    expect(ids((await api('/postings?tag=Docs&tag=engineering')).body)).toEqual(['posting-closed', 'posting-lowercase']);
+  });
+
+  test('when filtered by state, then only that state; pagination follows next', async () => {
+    expect(ids((await api('/postings?state=closed')).body)).toEqual(['posting-closed']);
+    expect((await api('/postings?state=bogus')).status).toBe(400);
+    const first = await api('/postings?limit=2');
+    expect([first.body.data.length, first.body.hasNext]).toEqual([2, true]);
+    const second = await api(`/postings?limit=2&offset=${encodeURIComponent(first.body.next)}`);
+    expect(ids(second.body)).toEqual(['posting-lowercase', 'posting-secret']);
+  });
+
+  test("the human page has the anchor urls.show points at", async () => {
+    const html = await (await fetch(fake.origin + '/')).text();
+    expect(html).toContain('id="posting:posting-staff-engineer"');
+  });
+});
+
+describe('opportunities by email, archived; users by email', () => {
+  test('when the email differs in case, then the opportunity is still found', async () => {
+    expect(ids((await api('/opportunities?email=ADA@Example.COM')).body)).toEqual(['opp-ada']);
+  });
+
+  test('archived=true and archived=false split the list; anything else is a 400', async () => {
+    const archived = ids((await api('/opportunities?archived=true')).body);
+    const active = ids((await api('/opportunities?archived=false')).body);
+    expect(archived).toContain('opp-archived');
+    expect(active).toContain('opp-ada');
+    expect(active).not.toContain('opp-archived');
+    expect((await api('/opportunities?archived=yes')).status).toBe(400);
+  });
+
+  test('users by email ignore case and carry accessRole', async () => {
+    const res = await api('/users?email=lin.ited@example.COM');
+    expect(res.body.data).toEqual([expect.objectContaining({ id: 'user-limited', accessRole: 'limited team member' })]);
+    expect((await api('/users/user-grace')).body.data.accessRole).toBe('admin');
+  });
+});
+
+describe('lead creation', () => {
+  test('when perform_as is missing or unknown, then 400 and nothing is written', async () => {
+    const missing = await api('/opportunities', { method: 'POST', body: { name: 'No One', emails: ['no@example.com'] } });
+    expect([missing.status, missing.body.code, missing.body.message]).toEqual([400, 'BadRequestError', expect.stringContaining('perform_as')]);
+    const unknown = await api('/opportunities?perform_as=user-nobody', { method: 'POST', body: { name: 'No One' } });
+    expect([unknown.status, unknown.body.message]).toEqual([400, expect.stringContaining('user-nobody')]);
+    expect(fake.writes).toEqual([]);
+  });
+
+  test('when valid, then 201 with the opportunity in "New lead", and the write is recorded', async () => {
+    const body = {
+      name: 'Hedy Lamarr', headline: 'Inventor', emails: ['hedy@example.com'], phones: [{ value: '+1 555 0100', type: 'mobile' }],
+      links: ['https://example.com/hedy'], tags: ['sourced-by-console'], sources: ['Console'], origin: 'sourced', owner: 'user-grace',
+      postings: ['posting-staff-engineer'],
+    };
+    const res = await api('/opportunities?perform_as=user-grace', { method: 'POST', body });
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({
+      name: 'Hedy Lamarr', headline: 'Inventor', emails: ['hedy@example.com'], phones: [{ value: '+1 555 0100', type: 'mobile' }],
+      links: ['https://example.com/hedy'], sources: ['Console'], origin: 'sourced', owner: 'user-grace', stage: 'stage-lead',
+      stageChanges: [{ toStageId: 'stage-lead', userId: 'user-grace', updatedAt: expect.any(Number) }],
+      applications: [expect.any(String)],
+    });
+    expect(res.body.data.tags).toEqual(expect.arrayContaining(['sourced-by-console', 'Engineering']));
+    expect((await api('/stages')).body.data).toContainEqual({ id: 'stage-lead', text: 'New lead' });
+    expect(fake.writes).toEqual([{ method: 'POST', path: '/opportunities', body }]);
+  });
+
+  test('when the email matches an existing contact (any case), then a new opportunity on that same contact', async () => {
+    const ada = (await api('/opportunities/opp-ada')).body.data;
+    const res = await api('/opportunities?perform_as=user-grace', { method: 'POST', body: { name: 'Ada Lovelace', emails: ['ADA@example.com'] } });
+    expect(res.status).toBe(201);
+    expect(res.body.data.id).not.toBe('opp-ada');
+    expect(res.body.data.contact).toBe(ada.contact);
+    expect(ids((await api(`/opportunities?contact_id=${encodeURIComponent(ada.contact)}`)).body)).toEqual(['opp-ada', res.body.data.id]);
+  });
+
+  test('when several postings are given, then 400', async () => {
+    const res = await api('/opportunities?perform_as=user-grace', { method: 'POST', body: { name: 'Two Jobs', postings: ['posting-staff-engineer', 'posting-closed'] } });
+    expect([res.status, res.body.message]).toEqual([400, expect.stringContaining('at most one posting')]);
+  });
+});
+
+describe('files', () => {
+  test('a multipart upload round-trips: listed with name, ext, size; downloadable; shown on the page', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['%PDF-1.4 reference report\r\n--not-a-boundary'], { type: 'application/pdf' }), 'Reference Report.pdf');
+    const up = await fetch(`${fake.url}/opportunities/opp-ada/files`, { method: 'POST', headers: { authorization: basic(KEY) }, body: form });
+    expect(up.status).toBe(201);
+    const list = await api('/opportunities/opp-ada/files');
+    expect(list.body.data).toEqual([{ id: expect.any(String), name: 'Reference Report.pdf', ext: 'pdf', size: 43, uploadedAt: expect.any(Number), downloadUrl: expect.stringContaining('/download') }]);
+    const download = await fetch(list.body.data[0].downloadUrl, { headers: { authorization: basic(KEY) } });
+    expect(download.headers.get('content-type')).toMatch(/^application\/pdf/);
+    expect(await download.text()).toBe('%PDF-1.4 reference report\r\n--not-a-boundary');
+    expect(fake.files('opp-ada')).toEqual([expect.objectContaining({ name: 'Reference Report.pdf', mimeType: 'application/pdf', size: 43 })]);
+    expect(fake.writes).toEqual([{ method: 'POST', path: '/opportunities/opp-ada/files', body: { file: { name: 'Reference Report.pdf', size: 43, mimeType: 'application/pdf' } } }]);
+    expect(await (await fetch(fake.origin + '/')).text()).toContain('Reference Report.pdf');
+  });
+
+  test('when the body has no file part, then 400', async () => {
+    const form = new FormData();
+    form.append('note', 'no file here');
+    const res = await fetch(`${fake.url}/opportunities/opp-ada/files`, { method: 'POST', headers: { authorization: basic(KEY) }, body: form });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('confidential records', () => {
+  test('without confidential access: 403 on the opportunity and the posting, left out of lists', async () => {
+    const opp = await api('/opportunities/opp-secret', { key: NO_CONFIDENTIAL });
+    expect([opp.status, opp.body.code, opp.body.message]).toEqual([403, 'Forbidden', expect.stringContaining('confidential')]);
+    expect((await api('/postings/posting-secret', { key: NO_CONFIDENTIAL })).status).toBe(403);
+    expect((await api('/opportunities/opp-secret/notes', { key: NO_CONFIDENTIAL })).status).toBe(403);
+    expect(ids((await api('/opportunities', { key: NO_CONFIDENTIAL })).body)).not.toContain('opp-secret');
+    expect(ids((await api('/postings?tag=Engineering', { key: NO_CONFIDENTIAL })).body)).not.toContain('posting-secret');
+    const lead = await api('/opportunities?perform_as=user-grace', { method: 'POST', key: NO_CONFIDENTIAL, body: { name: 'X', postings: ['posting-secret'] } });
+    expect(lead.status).toBe(403);
+  });
+
+  test('with confidential access (a key not in the map): served, marked confidential', async () => {
+    const res = await api('/opportunities/opp-secret');
+    expect([res.status, res.body.data.confidentiality]).toEqual([200, 'confidential']);
+    expect((await api('/postings/posting-secret')).body.data.confidentiality).toBe('confidential');
+  });
+});
