@@ -1,3 +1,6 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type FakeLever, seedDemo, startFakeLever } from '../src/fake-lever/server';
 
 /** What an admin console needs from the fake, each in Lever's documented shapes (lever-api.md). */
@@ -15,7 +18,36 @@ async function api(path: string, init: { method?: string; body?: unknown; key?: 
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
+/** The fake's /_fake control surface (no auth), JSON in and out. */
+async function control(path: string, init: { method?: string; body?: unknown } = {}) {
+  const res = await fetch(`${fake.origin}/_fake${path}`, {
+    method: init.method ?? 'POST',
+    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
 const ids = (body: { data: { id: string }[] }) => body.data.map((x) => x.id);
+
+/** A webhook endpoint that records what it receives and answers `status`. */
+type Received = { headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> };
+async function receiver(status: number): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: JSON.parse(raw) as Record<string, unknown> });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/lever/webhook`, received, close: () => new Promise((r) => server.close(() => r())) };
+}
+const hmacOk = (token: string, b: Record<string, unknown>) =>
+  createHmac('sha256', token).update(`${String(b.token)}${String(b.triggeredAt)}`).digest('hex') === b.signature;
 
 beforeAll(async () => {
   fake = await startFakeLever({
@@ -185,5 +217,105 @@ describe('confidential records', () => {
     const res = await api('/opportunities/opp-secret');
     expect([res.status, res.body.data.confidentiality]).toEqual([200, 'confidential']);
     expect((await api('/postings/posting-secret')).body.data.confidentiality).toBe('confidential');
+  });
+});
+
+describe('webhook settings (as Lever\'s settings page)', () => {
+  test('PUT generates a token; verify sends a signed candidateHired with empty data to that URL and reports its status', async () => {
+    const hook = await receiver(202);
+    const other = await receiver(200);
+    try {
+      await control('/webhooks/candidateHired', { method: 'PUT', body: { url: other.url, signingToken: 'hired-token-1234' } });
+      const saved = await control('/webhooks/candidateStageChange', { method: 'PUT', body: { url: hook.url } });
+      const token: string = saved.body.data.signingToken;
+      expect(token).toMatch(/^[0-9a-f]{48}$/);
+      const listed = (await control('/webhooks', { method: 'GET' })).body.data;
+      expect(listed.map((w: { event: string }) => w.event)).toEqual(['candidateStageChange', 'candidateHired', 'candidateArchiveChange', 'candidateDeleted']);
+
+      const verify = await control('/webhooks/candidateStageChange/verify');
+      expect(verify.body.data).toMatchObject({ event: 'candidateStageChange', url: hook.url, status: 202 });
+      expect(hook.received).toHaveLength(1);
+      expect(other.received).toHaveLength(0);
+      const { body, headers } = hook.received[0];
+      expect(body).toMatchObject({ event: 'candidateHired', data: {}, triggeredAt: expect.any(Number), token: expect.any(String) });
+      expect(headers['user-agent']).toBe('Lever-Webhooks');
+      expect(hmacOk(token, body)).toBe(true);
+      expect(hmacOk('hired-token-1234', body)).toBe(false);
+    } finally {
+      await hook.close();
+      await other.close();
+    }
+  });
+
+  test('the HTML page: save a URL by form, read the token, press Verify, see the status', async () => {
+    const hook = await receiver(500);
+    try {
+      const page = await fetch(`${fake.origin}/_fake/settings/webhooks`);
+      expect(page.headers.get('content-security-policy')).toContain("form-action 'self'");
+      const html = await page.text();
+      expect(html).toContain('action="/_fake/settings/webhooks/candidateArchiveChange"');
+      expect(html).not.toContain('<script');
+
+      const save = await fetch(`${fake.origin}/_fake/settings/webhooks/candidateArchiveChange`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ url: hook.url }), redirect: 'manual',
+      });
+      expect(save.status).toBe(303);
+      const after = await (await fetch(`${fake.origin}/_fake/settings/webhooks`)).text();
+      const token = /id="token-candidateArchiveChange" class="signing-token">([0-9a-f]+)</.exec(after)?.[1];
+      expect(token).toBe(fake.webhookSettings().find((w) => w.event === 'candidateArchiveChange')?.signingToken);
+
+      await fetch(`${fake.origin}/_fake/settings/webhooks/candidateArchiveChange/verify`, { method: 'POST', redirect: 'manual' });
+      expect(hmacOk(token!, hook.received[0].body)).toBe(true);
+      expect(await (await fetch(`${fake.origin}/_fake/settings/webhooks`)).text()).toMatch(/id="verify-candidateArchiveChange"[^>]*>Last verification: HTTP 500/);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  test('moving a candidate fires candidateStageChange to the settings webhook and to POST /_fake/webhooks subscriptions', async () => {
+    const hook = await receiver(200);
+    const sub = await receiver(204);
+    try {
+      fake.setWebhook('candidateStageChange', hook.url, 'stage-token-1');
+      await control('/webhooks', { body: { event: 'candidateStageChange', url: sub.url, signingToken: 'stage-sub-token' } });
+      fake.addOpportunity({ id: 'opp-moving', name: 'Mo Ving', emails: ['mo@example.com'], stage: 'stage-new' });
+      const moved = await control('/opportunities/opp-moving/stage', { body: { stage: 'stage-refcheck' } });
+      expect(moved.body.data.deliveries.map((d: { status: number }) => d.status)).toEqual([200, 204]);
+      const data = { opportunityId: 'opp-moving', candidateId: 'opp-moving', contactId: 'contact-opp-moving', fromStageId: 'stage-new', toStageId: 'stage-refcheck' };
+      expect(hook.received[0].body).toMatchObject({ event: 'candidateStageChange', data });
+      expect(hmacOk('stage-token-1', hook.received[0].body)).toBe(true);
+      expect(hmacOk('stage-sub-token', sub.received[0].body)).toBe(true);
+    } finally {
+      await hook.close();
+      await sub.close();
+    }
+  });
+
+  test('archive and delete fire candidateArchiveChange and candidateDeleted with the documented data, to settings and API subscriptions', async () => {
+    const hook = await receiver(200);
+    const sub = await receiver(200);
+    try {
+      fake.setWebhook('candidateArchiveChange', hook.url, 'archive-token-1');
+      fake.setWebhook('candidateDeleted', hook.url, 'delete-token-1');
+      await control('/webhooks', { body: { event: 'candidateDeleted', url: sub.url, signingToken: 'sub-token-123' } });
+      fake.addOpportunity({ id: 'opp-gone', name: 'Gone Soon', emails: ['gone@example.com'], stage: 'stage-new' });
+
+      const archived = await control('/opportunities/opp-gone/archive', { body: { reason: 'reason-withdrew' } });
+      expect(archived.body.data.deliveries).toEqual([expect.objectContaining({ event: 'candidateArchiveChange', status: 200 })]);
+      expect(hook.received[0].body).toMatchObject({
+        event: 'candidateArchiveChange',
+        data: { opportunityId: 'opp-gone', contactId: 'contact-opp-gone', fromArchived: null, toArchived: { reason: 'reason-withdrew', archivedAt: expect.any(Number) } },
+      });
+      expect(hmacOk('archive-token-1', hook.received[0].body)).toBe(true);
+
+      const deleted = await control('/opportunities/opp-gone', { method: 'DELETE', body: { deletedBy: 'user-grace' } });
+      expect(deleted.body.data.deliveries).toHaveLength(2);
+      expect(hook.received[1].body).toMatchObject({ event: 'candidateDeleted', data: { opportunityId: 'opp-gone', contactId: 'contact-opp-gone', deletedBy: 'user-grace' } });
+      expect(hmacOk('sub-token-123', sub.received[0].body)).toBe(true);
+      expect((await api('/opportunities/opp-gone')).status).toBe(404);
+    } finally {
+      await hook.close();
+      await sub.close();
+    }
   });
 });

@@ -65,7 +65,7 @@ export function renderPage(store: Store, origin: string): string {
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.5em;vertical-align:top;text-align:left}pre{white-space:pre-wrap;margin:.2em 0}</style>
 </head><body>
 <h1>Fake Lever</h1>
-<p>API at <code>${escapeHtml(origin)}/v1</code>. This page reloads every 5 seconds; JSON at <a href="/_fake/state">/_fake/state</a>.</p>
+<p>API at <code>${escapeHtml(origin)}/v1</code>. This page reloads every 5 seconds; JSON at <a href="/_fake/state">/_fake/state</a>. Webhook settings: <a href="/_fake/settings/webhooks">/_fake/settings/webhooks</a>.</p>
 <table><thead><tr><th>Opportunity</th><th>Stage</th><th>Tags</th><th>Links</th><th>Notes</th><th>Files</th></tr></thead>
 <tbody>${rows.join('\n') || '<tr><td colspan="6"><em>No opportunities.</em></td></tr>'}</tbody></table>
 <h2>Postings</h2>

@@ -5,19 +5,23 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { FaultQueue, type FaultSpec } from './faults';
 import { fakeState, PAGE_CSP, renderPage } from './page';
 import { accessFor, forbidden, type KeyPermissions, resourceOf, setAccess, verbOf } from './permissions';
+import { settingsRoutes } from './settings-page';
 import { TokenBuckets } from './rate-limit';
 import { codeFor, loseResponse, sendError } from './respond';
 import { leverRoutes } from './routes';
-import { LeverFault, Store, type Archived, type OpportunityInput, type PostingInput, type RequestRecord, type UserInput, type WriteRecord } from './store';
+import { LeverFault, Store, type Archived, type DeliveryRecord, type OpportunityInput, type PostingInput, type RequestRecord, type UserInput, type WriteRecord } from './store';
 import { ZodError } from 'zod';
 import { controlRoutes } from './control';
 import { signWebhook } from './webhook';
+import { type VerifyResult, type WebhookEvent, Webhooks, type WebhookSetting } from './webhooks';
 
 export { seedDemo, DEMO } from './demo-seed';
 export type { FaultSpec } from './faults';
 export type { LeverWebhookBody } from './webhook';
 export type { KeyPermissions, LeverResource } from './permissions';
 export { LEVER_RESOURCES } from './permissions';
+export type { VerifyResult, WebhookEvent, WebhookSetting } from './webhooks';
+export { WEBHOOK_EVENTS } from './webhooks';
 
 export type FakeLeverOptions = {
   /** 0 (the default) picks a free port. */
@@ -53,6 +57,15 @@ export interface FakeLever {
   archived(opportunityId: string): Archived | null;
   /** Uploaded files, content included. */
   files(opportunityId: string): { id: string; name: string; size: number; mimeType: string; content: Buffer }[];
+  /** Every webhook delivery the fake made (events, verify test deliveries), with the status it got. */
+  readonly deliveries: readonly DeliveryRecord[];
+
+  /** The settings page's webhooks (one per event); the same as `GET /_fake/webhooks`. */
+  webhookSettings(): WebhookSetting[];
+  /** As `PUT /_fake/webhooks/:event`: `null` removes it; without `signingToken` the fake generates one. */
+  setWebhook(event: WebhookEvent, url: string | null, signingToken?: string): WebhookSetting;
+  /** The settings page's "Verify": `null` when no URL is saved for `event`. */
+  verifyWebhook(event: WebhookEvent): Promise<VerifyResult | null>;
   /** Every API request received, 429s included; API keys are not kept. */
   readonly requests: readonly RequestRecord[];
   readonly writes: readonly WriteRecord[];
@@ -75,6 +88,7 @@ export async function startFakeLever(opts: FakeLeverOptions = {}): Promise<FakeL
   // A key given only in `keyPermissions` is a valid key too, with just those permissions.
   const apiKeys = new Set([...(opts.apiKeys ?? ['test-api-key']), ...Object.keys(opts.keyPermissions ?? {})]);
   const store = new Store();
+  const webhooks = new Webhooks(store);
   const buckets = new TokenBuckets(opts.ratePerSecond ?? 10, opts.burst ?? 20);
   const faults = new FaultQueue();
   // Aborts injected delays on close, so a pending `delayMs` does not hold the process open.
@@ -137,7 +151,8 @@ export async function startFakeLever(opts: FakeLeverOptions = {}): Promise<FakeL
     res.set('content-security-policy', PAGE_CSP).type('html').send(renderPage(store, origin));
   });
   app.get('/_fake/state', (_req, res) => void res.json(fakeState(store, origin)));
-  app.use('/_fake', controlRoutes(store));
+  app.use('/_fake', settingsRoutes(webhooks));
+  app.use('/_fake', controlRoutes(store, webhooks));
   app.use((req, res) => sendError(res, 404, `No route ${req.method} ${req.path}`));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof LeverFault) return sendError(res, err.status, err.message, err.code);
@@ -179,6 +194,12 @@ export async function startFakeLever(opts: FakeLeverOptions = {}): Promise<FakeL
       return a ? { ...a } : null;
     },
     files: (id) => store.opportunity(id).files.map(({ id: fileId, name, size, mimeType, content }) => ({ id: fileId, name, size, mimeType, content: Buffer.from(content) })),
+    get deliveries() {
+      return store.deliveries.map((d) => ({ ...d }));
+    },
+    webhookSettings: () => webhooks.list(),
+    setWebhook: (event, url, signingToken) => webhooks.save(event, url, signingToken),
+    verifyWebhook: (event) => webhooks.verify(event),
     get requests() {
       return [...store.requests];
     },
