@@ -16,6 +16,8 @@ const Env = z.object({
   TEMPORAL_ADDRESS: str().default('localhost:7233'),
   TEMPORAL_NAMESPACE: str().default('default'),
   TEMPORAL_TASK_QUEUE: str().default('refcheck'),
+  /** Where support opens the Temporal UI: the console links each check to its run there. */
+  TEMPORAL_UI_URL: str().pipe(z.url()).default('http://localhost:8233'),
   /** 32 random bytes, base64: encrypts Lever API keys and signing tokens at rest (AES-256-GCM). */
   REFCHECK_ENCRYPTION_KEY: str().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   /** Signs the links in mails (report, hire confirmation). */

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
 import { createConnection, LEVER_HOSTS } from '../connections/create';
+import { cliConfig } from './config';
 import { createDb } from '../db/pool';
 import { migrate } from '../db/migrate';
-import { exitOnBadConfig } from '../process';
 import { SecretBox } from '../secrets';
 
 const USAGE = `usage: npm run connection:create -- --name "Acme" --trigger-stage <stageId> --api-key-file <file>
@@ -30,7 +29,7 @@ async function main() {
     process.stderr.write(`${USAGE}\n`);
     process.exit(values.help ? 0 : 64);
   }
-  const config = exitOnBadConfig(loadConfig);
+  const config = cliConfig();
   const apiKey = readFileSync(values['api-key-file'] === '-' ? 0 : values['api-key-file'], 'utf8').trim();
   const lever = values.lever as string;
   const db = createDb(config.DATABASE_URL, 1);

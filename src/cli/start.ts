@@ -1,4 +1,4 @@
-import { startLocalStack } from '../dev/stack';
+import { DEMO_API_KEY, startLocalStack } from '../dev/stack';
 
 /** `npm start`: the whole local stack in the foreground; Ctrl-C stops all of it. */
 async function main() {
@@ -7,12 +7,17 @@ async function main() {
   const { urls } = stack;
   process.stdout.write(`
 refcheck is running.
+  console                 ${urls.console}
   api (webhooks, pages)   ${urls.api}
   Temporal UI             ${urls.temporalUi ?? `(external Temporal at ${stack.config.TEMPORAL_ADDRESS})`}
   mail caught locally     ${urls.mail}
-  fake Lever              ${urls.fakeLever}
+  fake Lever              ${urls.fakeLever}  (API URL ${urls.fakeLever}/v1, API key "${DEMO_API_KEY}",
+                          webhook settings ${urls.fakeLever}/_fake/settings/webhooks)
   admin API token         in .data/local/secrets.json
-
+${stack.setupLink ? `
+First time? Make the console's first admin with this one-time link (24 hours):
+  ${stack.setupLink}
+` : ''}
 Try it: npm run demo (in another terminal) plays one candidate's journey.
 Press Ctrl-C to stop.
 `);

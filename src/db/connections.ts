@@ -12,27 +12,28 @@ export type Connection = {
   leverBaseUrl: string;
   apiKey: string;
   apiKeyFingerprint: string;
-  triggerStageId: string;
+  /** null until an admin picks it in the console: the connection starts nothing until then */
+  triggerStageId: string | null;
   hireConfirmationDelaySeconds: number;
   ownerAnswerTimeoutSeconds: number;
   hireSync: HireSync;
 };
 
-export type NewConnection = Omit<Connection, 'apiKeyFingerprint'> & { signingTokens: Partial<Record<WebhookEvent, string>> };
+export type NewConnection = Omit<Connection, 'apiKeyFingerprint'> & { signingTokens: Partial<Record<WebhookEvent, string>>; organisationId?: string | null };
 
 type Row = {
   id: string; name: string; lever_base_url: string; api_key_sealed: string; api_key_fingerprint: string;
-  trigger_stage_id: string; hire_confirmation_delay_seconds: number; owner_answer_timeout_seconds: number; hire_sync: HireSync;
+  trigger_stage_id: string | null; enabled: boolean; hire_confirmation_delay_seconds: number; owner_answer_timeout_seconds: number; hire_sync: HireSync;
 };
 
 export async function insertConnection(db: Db, box: SecretBox, c: NewConnection): Promise<void> {
   await db.withTransaction(async (tx) => {
     await tx.query(
-      `insert into lever_connections (id, name, lever_base_url, api_key_sealed, api_key_fingerprint, trigger_stage_id,
-         hire_confirmation_delay_seconds, owner_answer_timeout_seconds, hire_sync)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [c.id, c.name, c.leverBaseUrl, box.seal(c.apiKey), box.fingerprint(c.apiKey), c.triggerStageId,
-        c.hireConfirmationDelaySeconds, c.ownerAnswerTimeoutSeconds, c.hireSync],
+      `insert into lever_connections (id, name, lever_base_url, api_key_sealed, api_key_fingerprint, api_key_hint, trigger_stage_id,
+         hire_confirmation_delay_seconds, owner_answer_timeout_seconds, hire_sync, organisation_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [c.id, c.name, c.leverBaseUrl, box.seal(c.apiKey), box.fingerprint(c.apiKey), c.apiKey.slice(-4), c.triggerStageId,
+        c.hireConfirmationDelaySeconds, c.ownerAnswerTimeoutSeconds, c.hireSync, c.organisationId ?? null],
     );
     for (const [event, token] of Object.entries(c.signingTokens)) {
       if (!token) continue;
@@ -58,7 +59,7 @@ export async function findConnection(db: Db, box: SecretBox, id: string): Promis
 }
 
 /** What the ingress needs for one delivery, in one query: the connection's settings and this event's token. */
-export type WebhookTarget = Omit<Connection, 'apiKey' | 'apiKeyFingerprint' | 'leverBaseUrl'> & { signingToken: string | null };
+export type WebhookTarget = Omit<Connection, 'apiKey' | 'apiKeyFingerprint' | 'leverBaseUrl'> & { signingToken: string | null; enabled: boolean };
 
 export async function findWebhookTarget(db: Db, box: SecretBox, connectionId: string, event: string): Promise<WebhookTarget | undefined> {
   const [row] = await db.query<Row & { token_sealed: string | null }>(
@@ -75,6 +76,7 @@ export async function findWebhookTarget(db: Db, box: SecretBox, connectionId: st
     hireConfirmationDelaySeconds: row.hire_confirmation_delay_seconds,
     ownerAnswerTimeoutSeconds: row.owner_answer_timeout_seconds,
     hireSync: row.hire_sync,
+    enabled: row.enabled,
     signingToken: row.token_sealed ? box.open(row.token_sealed) : null,
   };
 }

@@ -121,3 +121,9 @@ export async function markExpired(db: Db, id: string): Promise<RefereeStatus | u
   const [row] = await db.query<{ status: RefereeStatus }>('select status from referees where id = $1', [id]);
   return row?.status;
 }
+
+/** The referees of several requests in one query (the console's list of checks, one page at a time). */
+export async function listRefereesOf(db: Db, requestIds: string[]): Promise<Referee[]> {
+  if (requestIds.length === 0) return [];
+  return (await db.query<Row>('select * from referees where request_id = any($1::text[]) order by request_id, slot, nominated_at', [requestIds])).map(toReferee);
+}

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadConfig, loadLocalEnv, toEnv, type Config } from '../config';
 import { createDb } from '../db/pool';
 import { migrate } from '../db/migrate';
+import { setupLinkIfNeeded } from '../console/account-links';
 import { startFakeLever, seedDemo, type FakeLever } from '../fake-lever/server';
 import { localSecrets } from './local-secrets';
 import { startMailCatcher, type MailCatcher } from './mail-catcher';
@@ -15,7 +16,9 @@ export const DEMO_API_KEY = 'demo-lever-api-key';
 
 export type LocalStack = {
   config: Config;
-  urls: { api: string; temporalUi?: string; mail: string; fakeLever: string };
+  urls: { api: string; temporalUi?: string; mail: string; fakeLever: string; console: string };
+  /** the one-time link that makes the console's first admin, while there is none */
+  setupLink?: string;
   fakeLever: FakeLever;
   mail: MailCatcher;
   stop: () => Promise<void>;
@@ -62,8 +65,9 @@ export async function startLocalStack(say: (line: string) => void): Promise<Loca
     const config = localConfig(databaseUrl, temporalAddress);
     say('applying database migrations');
     const db = createDb(config.DATABASE_URL, 1);
-    const applied = await migrate(db).finally(() => db.close());
+    const applied = await migrate(db);
     say(applied.length ? `  applied ${applied.join(', ')}` : '  schema is up to date');
+    const setupLink = await setupLinkIfNeeded(db, config.PUBLIC_URL).finally(() => db.close());
 
     for (const [name, file] of [['api', 'main.js'], ['worker', 'worker.js']] as const) {
       const script = join(root, 'dist', 'src', file);
@@ -76,7 +80,8 @@ export async function startLocalStack(say: (line: string) => void): Promise<Loca
     await waitUntil('the api at /readyz', async () => (await fetch(`http://127.0.0.1:${local.PORT}/readyz`)).ok, 60_000, 300);
     return {
       config,
-      urls: { api: config.PUBLIC_URL, temporalUi, mail: mail.webUrl!, fakeLever: fakeLever.origin },
+      urls: { api: config.PUBLIC_URL, temporalUi, mail: mail.webUrl!, fakeLever: fakeLever.origin, console: `${config.PUBLIC_URL}/console` },
+      setupLink,
       fakeLever,
       mail,
       stop,

@@ -56,9 +56,20 @@ async function handle(deps: AppDeps, params: { connectionId: string; event: stri
   const parsed = WebhookBody.safeParse(raw);
   if (!parsed.success) throw badRequest(`unexpected body: ${describeIssues(parsed.error)}`);
   const body = parsed.data;
-  if (body.event !== params.event) throw badRequest(`body event "${body.event}" does not match the URL's "${params.event}"`);
   delivery.triggeredAt = body.triggeredAt;
-  delivery.opportunityId = 'opportunityId' in body.data ? body.data.opportunityId : null;
+  // Lever's "Verify the connection": a signed candidateHired with empty data, sent to whichever
+  // webhook's URL the admin is verifying and signed with that webhook's token. Every URL says yes.
+  if (body.event === 'candidateHired' && !('opportunityId' in body.data)) {
+    delivery.outcome = 'ping';
+    return { status: 200, body: { outcome: 'ping' } };
+  }
+  if (body.event !== params.event) throw badRequest(`body event "${body.event}" does not match the URL's "${params.event}"`);
+  delivery.opportunityId = body.data.opportunityId;
+  // A disabled connection still answers 2xx, so Lever does not retry or give up on the webhook.
+  if (!target.enabled) {
+    delivery.outcome = 'disabled';
+    return { status: 200, body: { outcome: 'disabled' } };
+  }
   return dispatch(deps, target, body, delivery);
 }
 
@@ -69,15 +80,16 @@ async function dispatch(deps: AppDeps, target: WebhookTarget, body: WebhookBody,
   };
   switch (body.event) {
     case 'candidateStageChange': {
-      if (body.data.toStageId !== target.triggerStageId) return done(200, 'ignored-stage');
+      const { triggerStageId } = target;
+      if (!triggerStageId) return done(200, 'no-trigger-stage');
+      if (body.data.toStageId !== triggerStageId) return done(200, 'ignored-stage');
       // A stray event for a finished check starts nothing, even after Temporal has forgotten the run.
       if (await hasConcludedCheck(deps.db, target.id, body.data.opportunityId)) return done(200, 'already-completed');
-      const { outcome, workflowId } = await deps.checks.start(target, body.data.opportunityId, body.triggeredAt);
+      const { outcome, workflowId } = await deps.checks.start({ ...target, triggerStageId }, body.data.opportunityId, body.triggeredAt);
       delivery.workflowId = workflowId;
       return done(outcome === 'started' || outcome === 'restarted' ? 202 : 200, outcome);
     }
     case 'candidateHired': {
-      // Lever's "verify connection" button: a signed candidateHired with empty data.
       if (!('opportunityId' in body.data)) return done(200, 'ping');
       const outcome = await deps.checks.hired(target.id, body.data.opportunityId, { hired: true, source: 'lever-webhook' });
       return done(outcome === 'signalled' ? 202 : 200, outcome);

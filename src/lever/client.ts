@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ArchiveReason, LeverErrorBody, Note, Opportunity, Posting, User, dataOf, pageOf } from './schemas';
+import { ArchiveReason, LeverErrorBody, Note, Opportunity, Posting, Stage, User, dataOf, pageOf } from './schemas';
 
 /**
  * A Lever API failure. `retryable` is true for what may pass on a later attempt (429, 5xx, network,
@@ -7,7 +7,7 @@ import { ArchiveReason, LeverErrorBody, Note, Opportunity, Posting, User, dataOf
  * into non-retryable Temporal failures named by `type`.
  */
 export class LeverError extends Error {
-  constructor(readonly status: number, readonly type: string, message: string, readonly retryable: boolean) {
+  constructor(readonly status: number, readonly type: string, message: string, readonly retryable: boolean, readonly leverMessage?: string) {
     super(message);
     this.name = 'LeverError';
   }
@@ -68,6 +68,33 @@ export class LeverClient {
     await this.request('POST', `/opportunities/${enc(opportunityId)}/addTags`, undefined, { tags });
   }
 
+  /** Every stage of the account (stages are custom per account), following `next`. */
+  async listStages(): Promise<Stage[]> {
+    return this.listAll('/stages', Stage);
+  }
+
+  /** Postings carrying `tag` (Lever's `tag` filter). */
+  async listPostingsByTag(tag: string): Promise<Posting[]> {
+    return this.listAll(`/postings?tag=${enc(tag)}`, Posting);
+  }
+
+  /** One cheap read, to learn whether the key may read `path` at all (403 says it may not). */
+  async probe(path: string): Promise<void> {
+    await this.request('GET', `${path}${path.includes('?') ? '&' : '?'}limit=1`, undefined);
+  }
+
+  private async listAll<T extends z.ZodTypeAny>(path: string, item: T): Promise<z.infer<T>[]> {
+    const out: z.infer<T>[] = [];
+    let offset: string | undefined;
+    do {
+      const sep = path.includes('?') ? '&' : '?';
+      const page = await this.request('GET', `${path}${sep}limit=100${offset ? `&offset=${enc(offset)}` : ''}`, pageOf(item));
+      out.push(...page.data);
+      offset = page.hasNext && page.next ? page.next : undefined;
+    } while (offset);
+    return out;
+  }
+
   async hiredArchiveReasonId(): Promise<string | undefined> {
     const res = await this.request('GET', '/archive_reasons?type=hired', pageOf(ArchiveReason));
     return res.data[0]?.id;
@@ -102,7 +129,7 @@ export class LeverClient {
       const detail = parsed.success ? `${parsed.data.code}: ${parsed.data.message}` : `HTTP ${res.status}`;
       const permanent = PERMANENT[res.status];
       throw new LeverError(res.status, permanent ?? (res.status === 429 ? 'LeverRateLimited' : 'LeverUnavailable'),
-        `${method} ${route(path)} -> ${res.status} ${detail}`, !permanent);
+        `${method} ${route(path)} -> ${res.status} ${detail}`, !permanent, parsed.success ? parsed.data.message : undefined);
     }
     if (!schema) return undefined as z.infer<S>;
     const parsed = schema.safeParse(safeJson(text));

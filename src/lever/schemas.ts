@@ -62,6 +62,9 @@ export type Posting = z.infer<typeof Posting>;
 export const Note = z.object({ id: z.string(), value: z.string().nullish(), fields: z.array(z.object({ value: z.unknown() }).loose()).optional() }).loose();
 export type Note = z.infer<typeof Note>;
 
+export const Stage = z.object({ id: z.string(), text: z.string() }).loose();
+export type Stage = z.infer<typeof Stage>;
+
 export const ArchiveReason = z.object({ id: z.string(), text: z.string(), type: z.string().optional() }).loose();
 
 export const LeverErrorBody = z.object({ code: z.string(), message: z.string() }).loose();

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config';
+import { insertOrganisation } from '../../src/db/accounts';
 import { insertConnection, type HireSync, type WebhookEvent } from '../../src/db/connections';
 import { createDb } from '../../src/db/pool';
 import { insertTemplate } from '../../src/db/templates';
@@ -76,6 +77,9 @@ export async function startStack(opts: StackOptions = {}) {
   const logLines = opts.logLines;
   const logger = logLines ? createLogger('info', 'refcheck-api', { write: (line: string) => void logLines.push(line) }) : createLogger(config.LOG_LEVEL);
 
+  // Each stack is an organisation of its own, as a customer set up in the console would be.
+  const organisationId = id('org');
+  await insertOrganisation(db, { id: organisationId, name: 'Acme Test' });
   const connectionId = id('conn');
   const signingTokens = Object.fromEntries(
     (['candidateStageChange', 'candidateHired', 'candidateArchiveChange', 'candidateDeleted'] as WebhookEvent[]).map((e) => [e, randomBytes(24).toString('hex')]),
@@ -83,7 +87,7 @@ export async function startStack(opts: StackOptions = {}) {
   await insertConnection(db, box, {
     id: connectionId, name: 'Acme Test', leverBaseUrl: fake.url, apiKey: opts.apiKey ?? API_KEY, triggerStageId: TRIGGER_STAGE,
     hireConfirmationDelaySeconds: opts.hireConfirmationDelaySeconds ?? 3600, ownerAnswerTimeoutSeconds: opts.ownerAnswerTimeoutSeconds ?? 3600,
-    hireSync: opts.hireSync ?? 'note-and-tag', signingTokens,
+    hireSync: opts.hireSync ?? 'note-and-tag', signingTokens, organisationId,
   });
   for (const t of opts.templates ?? [{ name: 'Standard', atsTag: null, isDefault: true }]) {
     await insertTemplate(db, connectionId, opts.templateSettings
@@ -125,7 +129,7 @@ export async function startStack(opts: StackOptions = {}) {
   }
 
   return {
-    config, db, box, links, logger, fake, catcher, client, checks, connectionId, signingTokens, apiUrl, inboundSmtpPort: inbound.port, worker,
+    config, db, box, links, logger, fake, catcher, client, checks, organisationId, connectionId, signingTokens, apiUrl, inboundSmtpPort: inbound.port, worker,
     deliver, seedCandidate,
     async close() {
       await worker?.close();
