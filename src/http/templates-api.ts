@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { findCompanyName } from '../db/connections';
 import { deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate, type Template } from '../db/templates';
 import { badRequest, conflict, notFound } from '../errors';
+import { atsTagHint, templateConflict } from '../templates/conflicts';
 import { TemplateSettings } from '../templates/schema';
 import { READY_MADE_SURVEYS } from '../templates/surveys';
 import type { AppDeps } from './app';
@@ -76,21 +77,17 @@ export function templatesApiRouter(deps: AppDeps) {
     res.status(204).end();
   });
 
-  /** The unique indexes decide (two admins at once cannot both win); this only says which one and why. */
+  /** Runs the write; a broken unique index becomes a 409 naming the template in the way. */
   async function explainConflicts<T>(connectionId: string, body: { atsTag: string | null }, write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (err) {
-      const e = err as { code?: string; constraint?: string };
-      if (e.code !== '23505') throw err;
-      const others = await listTemplates(deps.db, connectionId);
-      if (e.constraint === 'templates_one_default') {
-        const current = others.find((t) => t.isDefault);
-        throw conflict(`this connection already has a default template${current ? ` ("${current.name}")` : ''} (constraint templates_one_default); make that one not the default first`);
+      const found = await templateConflict(deps.db, connectionId, err, body.atsTag);
+      if (found?.index === 'templates_one_default') {
+        throw conflict(`this connection already has a default template${found.holder ? ` ("${found.holder.name}")` : ''} (constraint templates_one_default); make that one not the default first`);
       }
-      if (e.constraint === 'templates_tag') {
-        const same = others.find((t) => t.atsTag && t.atsTag.trim().toLowerCase() === body.atsTag?.trim().toLowerCase());
-        throw conflict(`the ATS tag "${body.atsTag}" is already used by ${same ? `the template "${same.name}"` : 'another template'} (constraint templates_tag; tags match ignoring case and surrounding spaces)`);
+      if (found?.index === 'templates_tag') {
+        throw conflict(`the ATS tag "${body.atsTag}" is already used by ${found.holder ? `the template "${found.holder.name}"` : 'another template'} (constraint templates_tag; tags match ignoring case and surrounding spaces)`);
       }
       throw err;
     }
@@ -113,12 +110,6 @@ function parseBody(raw: unknown) {
 function validationError(issues: z.ZodError['issues'], prefix: PropertyKey[] = []) {
   const lines = issues.slice(0, 10).map((i) => `${[...prefix, ...i.path].map(String).join('.') || '(body)'}: ${i.message}`);
   return badRequest(lines.join('; '));
-}
-
-export function atsTagHint(t: Pick<Template, 'atsTag' | 'isDefault'>): string {
-  const tag = t.atsTag ? `Add the tag "${t.atsTag}" to a posting in Lever to use this template (matched ignoring case and surrounding spaces).` : undefined;
-  if (t.isDefault) return tag ? `${tag} It is also the default: used for postings whose tags match no other template.` : 'Used for postings whose tags match no other template.';
-  return tag ?? 'No posting uses this template yet: give it an ATS tag, or make it the default.';
 }
 
 const present = (t: Template) => ({ ...t, atsTagHint: atsTagHint(t) });
