@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { insertOrganisation } from '../../src/db/accounts';
 import { insertConnection, type HireSync, type WebhookEvent } from '../../src/db/connections';
 import { createDb } from '../../src/db/pool';
+import { migrate } from '../../src/db/migrate';
 import { insertTemplate } from '../../src/db/templates';
 import type { TemplateSettings } from '../../src/templates/schema';
 import { defaultTemplateSettings } from '../../src/templates/surveys';
@@ -39,6 +40,8 @@ export type StackOptions = {
   /** the key the connection holds; the fake Lever accepts only API_KEY */
   apiKey?: string;
   leverRequestsPerSecond?: number;
+  /** a database of its own, empty of accounts: for tests that start as a new customer (the setup link) */
+  freshDatabase?: boolean;
   /** collects the api's log lines (at info) for assertions about what is logged */
   logLines?: string[];
 };
@@ -58,7 +61,7 @@ export async function startStack(opts: StackOptions = {}) {
   const apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
   const config: Config = loadConfig({
-    DATABASE_URL: env.databaseUrl,
+    DATABASE_URL: opts.freshDatabase ? await freshDatabase(env.databaseUrl) : env.databaseUrl,
     TEMPORAL_ADDRESS: env.temporalAddress,
     TEMPORAL_TASK_QUEUE: id('refcheck-test'),
     PUBLIC_URL: apiUrl,
@@ -144,6 +147,18 @@ export async function startStack(opts: StackOptions = {}) {
 }
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** A new database beside the suite's, migrated: no accounts, no organisations, as on a first start. */
+async function freshDatabase(suiteUrl: string): Promise<string> {
+  const name = id('refcheck_fresh');
+  const admin = createDb(suiteUrl, 1);
+  await admin.query(`create database ${name}`).finally(() => admin.close());
+  const url = new URL(suiteUrl);
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString(), 1);
+  await migrate(db).finally(() => db.close());
+  return url.toString();
+}
 
 /** Each seeded candidate has an address of their own, so tests can find their mail. */
 export const candidateEmail = (opportunityId: string) => `ada.${opportunityId}@candidate.test`;
