@@ -16,6 +16,12 @@ module.exports = tseslint.config(
       'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through src/config.ts.' }],
     },
   },
+  // The console's one browser script: plain JavaScript served as is, outside the TypeScript project.
+  {
+    files: ['src/views/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false }, globals: { document: 'readonly', navigator: 'readonly', getSelection: 'readonly', setTimeout: 'readonly' } },
+  },
   {
     // The one place that reads the environment, plus dev tooling that needs PATH.
     files: ['src/config.ts', 'src/dev/**', 'test/**'],

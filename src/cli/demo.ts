@@ -1,19 +1,20 @@
-import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadLocalEnv } from '../config';
-import { createConnection } from '../connections/create';
 import { createDb } from '../db/pool';
 import { localConfig, startLocalStack, DEMO_API_KEY, type LocalStack } from '../dev/stack';
 import { answerSurvey, nominate, openBrowser, person } from '../dev/demo-browser';
 import { leverState, linkIn, mails, post, waitFor } from '../dev/demo-helpers';
 import { DEMO } from '../fake-lever/demo-seed';
-import { SecretBox } from '../secrets';
+import { setUpInConsole } from '../dev/demo-console';
+import { projectRoot } from '../dev/project-root';
 import { referenceCheckWorkflowId } from '../../workflows/definitions';
 
 /**
  * `npm run demo`: one candidate's whole journey against the local stack (started here if it is
- * not running), in about a minute, through the same doors a real deployment uses: Lever's
- * signed webhooks (sent by the fake Lever), mail over SMTP, the completion API, the owner's link.
+ * not running), in about a minute, through the same doors a real deployment uses: the console
+ * (set up in Chromium), Lever's signed webhooks (sent by the fake Lever), mail over SMTP, the
+ * candidate's and referees' pages, the owner's link.
  */
 const t0 = Date.now();
 const say = (line: string) => process.stdout.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
@@ -36,17 +37,12 @@ async function main() {
   const temporal = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: temporal });
   try {
-    // 1. The admin connects a Lever account (here: the fake Lever) and pastes the webhook URLs.
-    const tokens = { candidateStageChange: randomBytes(24).toString('hex'), candidateHired: randomBytes(24).toString('hex') };
-    const { id: connectionId, webhookUrls } = await createConnection(db, new SecretBox(config.REFCHECK_ENCRYPTION_KEY), config.PUBLIC_URL, {
-      name: 'Demo Co', leverBaseUrl: `${fakeLever}/v1`, apiKey: DEMO_API_KEY, triggerStageId: DEMO.triggerStageId, signingTokens: tokens,
-      hireConfirmationDelaySeconds: HIRE_DELAY_SECONDS, ownerAnswerTimeoutSeconds: 600,
-      defaultTemplate: { name: 'Demo references', requiredReferences: 2, deadlineSeconds: 600 },
+    // 1. The admin sets refcheck up in the console: the connection, its stage, the URLs into Lever's settings, Verify.
+    const browser = await openBrowser(local.CHROMIUM_PATH);
+    const connectionId = await setUpInConsole(browser, {
+      db, apiUrl, fakeLever, apiKey: DEMO_API_KEY, triggerStageId: DEMO.triggerStageId, hireDelaySeconds: HIRE_DELAY_SECONDS, say,
+      credentialsFile: join(projectRoot(), '.data', 'local', 'demo-admin.json'),
     });
-    for (const [event, url] of Object.entries(webhookUrls)) {
-      await post(`${fakeLever}/_fake/webhooks`, { event, url, signingToken: tokens[event as keyof typeof tokens] });
-    }
-    say(`connection ${connectionId} created; the fake Lever will send its webhooks to ${config.PUBLIC_URL}/webhooks/lever/${connectionId}/...`);
 
     const before = { leverCalls: (await leverState(fakeLever)).apiRequests, mails: (await mails(mailWeb)).length };
 
@@ -63,7 +59,6 @@ async function main() {
     const handle = client.workflow.getHandle(referenceCheckWorkflowId(connectionId, opportunityId));
 
     // 4. On her phone, the candidate consents and names a manager and a peer.
-    const browser = await openBrowser(local.CHROMIUM_PATH);
     try {
       const nominees = [
         { name: 'Charles Babbage', email: `charles.${opportunityId}@example.com`, relationship: 'manager', title: 'Director' },
