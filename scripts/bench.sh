@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Measures the ingress's acknowledgement latency against a bare Temporal start, in one run.
+# Measures the ingress's acknowledgement latency against a bare Temporal start, in one run, then
+# the console's checks page with 10,000 checks against a signed-in page that reads nothing.
 # Usage: npm run bench [-- <requests per row> <concurrency>]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 bash scripts/bootstrap.sh
 step "Benchmarking the webhook ingress (own Temporal dev server and Postgres)"
-exec node dist/test/bench/ingress-latency.js "$@"
+node dist/test/bench/ingress-latency.js "$@"
+step "Benchmarking the console's checks page with 10,000 checks"
+exec node dist/test/bench/console-checks.js
