@@ -28,25 +28,7 @@ export type HireSyncInput = NoteInput & { tags: string[]; archiveAsHired: boolea
  * retried after Lever committed the write (response lost, worker killed) does not write twice.
  */
 export function leverActivities(deps: ActivityDeps) {
-  async function lever(connectionId: string): Promise<LeverClient> {
-    const connection = await findConnection(deps.db, deps.box, connectionId);
-    if (!connection) throw ApplicationFailure.nonRetryable(`connection ${connectionId} no longer exists`, 'ConnectionNotFound');
-    const { leverRequestsPerSecond: rate, leverBurst: burst } = deps.settings;
-    return new LeverClient({
-      baseUrl: connection.leverBaseUrl,
-      apiKey: connection.apiKey,
-      // One bucket per API key in Postgres, shared by every worker: Lever's limit is per key.
-      beforeRequest: async () => {
-        heartbeat();
-        let waitMs = await reserveLeverSlot(deps.db, connection.apiKeyFingerprint, rate, burst);
-        for (; waitMs > 0; waitMs -= 5_000) {
-          await sleep(Math.min(waitMs, 5_000));
-          heartbeat();
-        }
-      },
-      timeoutMs: 10_000,
-    });
-  }
+  const lever = (connectionId: string) => leverClientFor(deps, connectionId);
 
   async function postNoteOnce(client: LeverClient, opportunityId: string, marker: string, note: string): Promise<void> {
     const notes = await client.listNotes(opportunityId);
@@ -113,8 +95,31 @@ export function leverActivities(deps: ActivityDeps) {
   };
 }
 
+/**
+ * The connection's Lever client for an activity: one token bucket per API key in Postgres, shared by
+ * every worker (Lever's limit is per key), heartbeating while it waits for a slot.
+ */
+export async function leverClientFor(deps: ActivityDeps, connectionId: string): Promise<LeverClient> {
+  const connection = await findConnection(deps.db, deps.box, connectionId);
+  if (!connection) throw ApplicationFailure.nonRetryable(`connection ${connectionId} no longer exists`, 'ConnectionNotFound');
+  const { leverRequestsPerSecond: rate, leverBurst: burst } = deps.settings;
+  return new LeverClient({
+    baseUrl: connection.leverBaseUrl,
+    apiKey: connection.apiKey,
+    beforeRequest: async () => {
+      heartbeat();
+      let waitMs = await reserveLeverSlot(deps.db, connection.apiKeyFingerprint, rate, burst);
+      for (; waitMs > 0; waitMs -= 5_000) {
+        await sleep(Math.min(waitMs, 5_000));
+        heartbeat();
+      }
+    },
+    timeoutMs: 10_000,
+  });
+}
+
 /** Permanent Lever errors (400/401/403/404) must not be retried; everything else is, with backoff. */
-async function leverCall<T>(fn: () => Promise<T>): Promise<T> {
+export async function leverCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {

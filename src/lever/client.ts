@@ -13,6 +13,15 @@ export class LeverError extends Error {
   }
 }
 
+export type NewOpportunity = {
+  name: string;
+  headline?: string;
+  emails: string[];
+  tags?: string[];
+  sources?: string[];
+  origin?: 'agency' | 'applied' | 'internal' | 'referred' | 'sourced' | 'university';
+};
+
 const PERMANENT: Record<number, string> = { 400: 'LeverBadRequest', 401: 'LeverUnauthorized', 403: 'LeverForbidden', 404: 'LeverNotFound', 422: 'LeverBadRequest' };
 
 export type LeverClientOptions = {
@@ -66,6 +75,21 @@ export class LeverClient {
 
   async addTags(opportunityId: string, tags: string[]): Promise<void> {
     await this.request('POST', `/opportunities/${enc(opportunityId)}/addTags`, undefined, { tags });
+  }
+
+  /** Every opportunity whose contact has this email (Lever matches emails case-insensitively). */
+  async findOpportunitiesByEmail(email: string): Promise<Opportunity[]> {
+    return this.listAll(`/opportunities?email=${enc(email)}`, Opportunity);
+  }
+
+  /** A new candidate or lead; Lever requires `perform_as` (a user id) and dedupes the contact by email. */
+  async createOpportunity(performAs: string, body: NewOpportunity): Promise<Opportunity> {
+    return (await this.request('POST', `/opportunities?perform_as=${enc(performAs)}`, dataOf(Opportunity), body)).data;
+  }
+
+  /** Every user of the account, deactivated ones included (`deactivatedAt` set). */
+  async listUsers(): Promise<User[]> {
+    return this.listAll('/users', User);
   }
 
   /** Every stage of the account (stages are custom per account), following `next`. */
