@@ -3,11 +3,12 @@ import type { ActivityDeps } from './deps';
 import { emailActivities } from './email';
 import { leverActivities } from './lever';
 import { portalActivities } from './portal';
+import { prospectActivities } from './prospects';
 import { recordActivities } from './records';
 
 /** The worker's activities, built from their dependencies; the workflow proxies this type. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...checkActivities(deps), ...leverActivities(deps), ...recordActivities(deps), ...emailActivities(deps), ...portalActivities(deps) };
+  return { ...checkActivities(deps), ...leverActivities(deps), ...recordActivities(deps), ...emailActivities(deps), ...portalActivities(deps), ...prospectActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

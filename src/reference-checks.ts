@@ -7,6 +7,8 @@ import {
   type HireDecidedSignal, type NominationSignal, type ReferenceCheckInput, type RefereeRespondedSignal, type ReplacementSignal, type StopSignal,
 } from '../workflows/definitions';
 import type { referenceCheck } from '../workflows/reference-check';
+import { prospectExportWorkflowId, prospectWorkflowId, type ProspectExportInput, type ProspectInput } from '../workflows/prospects';
+import type { prospectExport, prospectOptIn } from '../workflows/prospects';
 
 /**
  * What refcheck asks of Temporal, for the ingress, the pages and the console. Each call returns
@@ -128,6 +130,60 @@ export class ReferenceChecks {
   /** The referee's page: answered or declined (already stored). */
   async refereeResponded(refereeId: string, signal: RefereeRespondedSignal): Promise<SignalOutcome> {
     return this.signal(refereeWorkflowId(refereeId), (h) => h.signal(refereeResponded, signal));
+  }
+
+  /** From the console: every prospect of the connection not yet in Lever; one export per connection at a time. */
+  async startProspectExport(input: ProspectExportInput): Promise<{ outcome: 'started' | 'running'; workflowId: string }> {
+    const workflowId = prospectExportWorkflowId(input.connectionId);
+    try {
+      await this.withDeadline(() =>
+        this.client.workflow.start<typeof prospectExport>('prospectExport', {
+          taskQueue: this.taskQueue,
+          workflowId,
+          args: [input],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          typedSearchAttributes: [{ key: ConnectionIdKey, value: input.connectionId }],
+          staticSummary: `Prospect export · connection ${input.connectionId}`,
+          staticDetails: `Every prospect of connection **${input.connectionId}** not yet in Lever, as Lever user \`${input.performAs}\`; started by ${input.startedBy}.`,
+        }),
+      );
+      return { outcome: 'started', workflowId };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'running', workflowId };
+      throw err;
+    }
+  }
+
+  /** Whether the connection's export runs now (false when none ever ran or Temporal has forgotten it). */
+  async prospectExportRunning(connectionId: string): Promise<boolean> {
+    try {
+      return (await this.withDeadline(() => this.client.workflow.getHandle(prospectExportWorkflowId(connectionId)).describe())).status.name === 'RUNNING';
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+
+  /** The referee's page: they answered and opted in to hear about jobs (stored). Started once per referee. */
+  async prospectOptedIn(input: ProspectInput): Promise<'started' | 'duplicate'> {
+    try {
+      await this.withDeadline(() =>
+        this.client.workflow.start<typeof prospectOptIn>('prospectOptIn', {
+          taskQueue: this.taskQueue,
+          workflowId: prospectWorkflowId(input.refereeId),
+          args: [input],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [{ key: ConnectionIdKey, value: input.connectionId }],
+          staticSummary: `Prospect · referee ${input.refereeId}`,
+        }),
+      );
+      return 'started';
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';
+      throw err;
+    }
   }
 
   private async startRun(target: ConnectionSettings, opportunityId: string, triggeredAt: number, options: StartOptions, reuse: 'ALLOW_DUPLICATE_FAILED_ONLY' | 'ALLOW_DUPLICATE') {

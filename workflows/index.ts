@@ -1,3 +1,4 @@
 // The bundle entry for Temporal's workflow sandbox: workflow functions only.
 export { referenceCheck } from './reference-check';
 export { refereeCheck } from './referee';
+export { prospectExport, prospectOptIn } from './prospects';
