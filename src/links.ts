@@ -7,7 +7,7 @@ import { constantTimeEqual } from './secrets';
  * Form: base64url(JSON claims) + "." + base64url(HMAC-SHA256). Small and dependency-free;
  * single use, where a purpose needs it, is enforced by the caller against the database (jti).
  */
-export const LinkPurpose = z.enum(['report', 'candidate', 'hire-answer', 'referee']);
+export const LinkPurpose = z.enum(['report', 'candidate', 'hire-answer', 'referee', 'prospect-withdraw']);
 export type LinkPurpose = z.infer<typeof LinkPurpose>;
 
 const Claims = z.object({

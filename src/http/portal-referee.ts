@@ -1,11 +1,13 @@
 import type { Request, Response, Router } from 'express';
 import { findCompanyName } from '../db/connections';
 import { recordEvent } from '../db/events';
+import { withdrawProspect } from '../db/prospects';
 import { findReferee, markOpened, type Referee } from '../db/referees';
 import { findRequest, type ReferenceRequest } from '../db/requests';
 import { DECLINE_REASON_MAX, OPT_IN_FIELD, questionField } from '../portal/answer-form';
 import { formValues, type FieldErrors, type FormValues } from '../portal/form';
 import { refereeRelationshipOptions, roleTitle } from '../portal/labels';
+import { PROSPECT_WITHDRAW_TTL_MS, prospectWithdrawLink } from '../portal/links';
 import { answer, decline } from '../portal/referee';
 import { renderHtml } from '../views';
 import type { AppDeps } from './app';
@@ -27,6 +29,10 @@ export function refereeRoutes(router: Router, deps: AppDeps, csrf: PortalCsrf) {
     const request = referee && (await findRequest(deps.db, referee.requestId));
     if (!referee || !request?.templateSnapshot) {
       message(res, 404, 'This link is not valid', 'The reference it asks for no longer exists.');
+      return undefined;
+    }
+    if (req.method === 'GET' && referee.status === 'answered' && referee.optInJobs) {
+      await thanks(res, referee, request);
       return undefined;
     }
     if (settled(res, referee, request, req.method !== 'GET')) return undefined;
@@ -70,6 +76,7 @@ export function refereeRoutes(router: Router, deps: AppDeps, csrf: PortalCsrf) {
     const values = formValues(req.body);
     const result = await answer(deps, target.referee, target.request, values, submittedFrom(req));
     if (result.kind === 'invalid') return show(req, res, target, 422, { values, fields: result.fields });
+    if (result.kind === 'answered') await optedIn(target);
     await afterResponse(req, res, result.kind);
   });
 
@@ -80,6 +87,64 @@ export function refereeRoutes(router: Router, deps: AppDeps, csrf: PortalCsrf) {
     const result = await decline(deps, target.referee, target.request, values, submittedFrom(req));
     if (result.kind === 'invalid') return show(req, res, target, 422, { declineValues: values, declineFields: result.fields });
     await afterResponse(req, res, result.kind);
+  });
+
+  /**
+   * An answer with "hear about jobs" ticked makes a prospect: its own small workflow mails the
+   * confirmation (with the withdraw link) and exports it when the connection does so automatically.
+   * The answer is stored already; Temporal being unreachable costs the mail, and the console's
+   * "Export all" still finds the prospect.
+   */
+  async function optedIn({ referee, request }: Target) {
+    const stored = await findReferee(deps.db, referee.id);
+    if (!stored?.optInJobs) return;
+    try {
+      const outcome = await deps.checks.prospectOptedIn({ connectionId: request.connectionId, refereeId: referee.id });
+      deps.logger.info({ refereeId: referee.id, outcome }, 'prospect opted in');
+    } catch (err) {
+      deps.logger.warn({ refereeId: referee.id, err: { message: (err as Error)?.message } }, 'prospect stored; temporal unreachable, no confirmation mail');
+    }
+  }
+
+  /** The thank-you page of a referee who opted in: with the link to withdraw that. */
+  async function thanks(res: Response, referee: Referee, request: ReferenceRequest) {
+    const companyName = (await findCompanyName(deps.db, request.connectionId)) ?? 'the hiring company';
+    res.status(200).set('cache-control', 'no-store').send(renderHtml('pages/referee-thanks.eta', {
+      title: 'Thank you', message: `Your reference for ${request.candidateName} has been recorded. There is nothing more to do.`, companyName,
+      withdrawUrl: prospectWithdrawLink(deps.links, '', referee.id, PROSPECT_WITHDRAW_TTL_MS),
+    }));
+  }
+
+  /**
+   * Withdrawing the opt-in: the link (from the thank-you page and the confirmation mail) shows a
+   * page with a button; only the POST withdraws, as mail scanners open links in mails.
+   */
+  async function prospectOf(req: Request, res: Response): Promise<Referee | undefined> {
+    const claims = verifyLink(deps, String(req.params.token), 'prospect-withdraw', res);
+    if (!claims) return undefined;
+    const referee = await findReferee(deps.db, claims.sub);
+    if (!referee) message(res, 404, 'This link is not valid', 'There is nothing to withdraw.');
+    else if (!referee.optInJobs) message(res, 200, 'Already withdrawn', 'You will not hear about jobs through this reference. There is nothing more to do.', 'ok');
+    else return referee;
+    return undefined;
+  }
+
+  router.get('/referee/withdraw/:token', async (req, res) => {
+    const referee = await prospectOf(req, res);
+    if (!referee) return;
+    const request = await findRequest(deps.db, referee.requestId);
+    res.status(200).set('cache-control', 'no-store').send(renderHtml('pages/prospect-withdraw.eta', {
+      companyName: (request && (await findCompanyName(deps.db, request.connectionId))) ?? 'the hiring company',
+      action: `/referee/withdraw/${req.params.token}`, csrf: csrf.issue(req, res),
+    }));
+  });
+
+  router.post('/referee/withdraw/:token', csrf.verified, async (req, res) => {
+    const referee = await prospectOf(req, res);
+    if (!referee) return;
+    await withdrawProspect(deps.db, referee.id);
+    deps.logger.info({ refereeId: referee.id }, 'prospect withdrew');
+    message(res, 200, 'Withdrawn', 'You will not hear about jobs through this reference, and refcheck has forgotten that you asked.', 'ok');
   });
 
   /** Stored: post/redirect/get to the thank-you page. Lost a race: say what happened instead. */

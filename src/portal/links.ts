@@ -13,3 +13,10 @@ export const candidateLink = (links: LinkSigner, publicUrl: string, requestId: s
 /** One referee's page: the survey or a decline (subject: the referee id). */
 export const refereeLink = (links: LinkSigner, publicUrl: string, refereeId: string, ttlMs: number) =>
   `${base(publicUrl)}/referee/${links.sign('referee', refereeId, ttlMs)}`;
+
+/** How long a prospect's withdraw link works: as long as refcheck may keep them as a prospect. */
+export const PROSPECT_WITHDRAW_TTL_MS = 365 * 86_400_000;
+
+/** A prospect's "stop telling me about jobs" page, from their thank-you page and mail (subject: the referee id). */
+export const prospectWithdrawLink = (links: LinkSigner, publicUrl: string, refereeId: string, ttlMs: number) =>
+  `${base(publicUrl)}/referee/withdraw/${links.sign('prospect-withdraw', refereeId, ttlMs)}`;
