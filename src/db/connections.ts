@@ -32,7 +32,7 @@ export async function insertConnection(db: Db, box: SecretBox, c: NewConnection)
       `insert into lever_connections (id, name, lever_base_url, api_key_sealed, api_key_fingerprint, api_key_hint, trigger_stage_id,
          hire_confirmation_delay_seconds, owner_answer_timeout_seconds, hire_sync, organisation_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [c.id, c.name, c.leverBaseUrl, box.seal(c.apiKey), box.fingerprint(c.apiKey), c.apiKey.slice(-4), c.triggerStageId,
+      [c.id, c.name, c.leverBaseUrl, box.seal(c.apiKey), box.fingerprint(c.apiKey), apiKeyHint(c.apiKey), c.triggerStageId,
         c.hireConfirmationDelaySeconds, c.ownerAnswerTimeoutSeconds, c.hireSync, c.organisationId ?? null],
     );
     for (const [event, token] of Object.entries(c.signingTokens)) {
@@ -86,3 +86,6 @@ export async function findCompanyName(db: Db, connectionId: string): Promise<str
   const [row] = await db.query<{ name: string }>('select name from lever_connections where id = $1', [connectionId]);
   return row?.name;
 }
+
+/** The API key's last four characters: enough for an admin to tell which key is set, never enough to use it. */
+export const apiKeyHint = (key: string) => key.slice(-4);

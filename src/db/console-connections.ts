@@ -1,6 +1,6 @@
 import type { Db } from './pool';
 import type { SecretBox } from '../secrets';
-import { WEBHOOK_EVENTS, type HireSync, type WebhookEvent } from './connections';
+import { apiKeyHint, WEBHOOK_EVENTS, type HireSync, type WebhookEvent } from './connections';
 
 /**
  * Connections as the console sees them: always within one organisation, secrets never opened
@@ -52,7 +52,7 @@ export async function insertOrgConnection(db: Db, box: SecretBox, c: NewOrgConne
   await db.query(
     `insert into lever_connections (id, organisation_id, name, lever_base_url, api_key_sealed, api_key_fingerprint, api_key_hint, confidential_access, trigger_stage_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8, null)`,
-    [c.id, c.organisationId, c.name, c.leverBaseUrl, box.seal(c.apiKey), box.fingerprint(c.apiKey), keyHint(c.apiKey), c.confidentialAccess],
+    [c.id, c.organisationId, c.name, c.leverBaseUrl, box.seal(c.apiKey), box.fingerprint(c.apiKey), apiKeyHint(c.apiKey), c.confidentialAccess],
   );
 }
 
@@ -64,7 +64,7 @@ export async function updateLeverAccount(db: Db, box: SecretBox, organisationId:
         api_key_sealed = coalesce($6, api_key_sealed), api_key_fingerprint = coalesce($7, api_key_fingerprint), api_key_hint = coalesce($8, api_key_hint),
         updated_at = now()
       where organisation_id = $1 and id = $2 returning id`,
-    [organisationId, id, u.name, u.leverBaseUrl, u.confidentialAccess, key ? box.seal(key) : null, key ? box.fingerprint(key) : null, key ? keyHint(key) : null],
+    [organisationId, id, u.name, u.leverBaseUrl, u.confidentialAccess, key ? box.seal(key) : null, key ? box.fingerprint(key) : null, key ? apiKeyHint(key) : null],
   );
   return rows.length === 1;
 }
@@ -136,4 +136,3 @@ export async function webhookStatuses(db: Db, connectionId: string): Promise<Web
   return rows.map((r) => ({ event: r.event, lastDelivery: r.received_at ? { at: r.received_at, outcome: r.outcome, httpStatus: r.http_status } : null, pingAt: r.ping_at }));
 }
 
-const keyHint = (key: string) => key.slice(-4);

@@ -9,7 +9,7 @@ import { integrityFlags } from '../../reports/integrity';
 import { referenceCheckWorkflowId } from '../../../workflows/definitions';
 import type { AppDeps } from '../app';
 import { describeStep, opportunityIdFrom } from '../../console/checks';
-import { text } from './forms';
+import { decodeCursor, encodeCursor, formStrings, text } from './forms';
 import { consoleMessage, page, redirectWith, route, signedIn } from './render';
 
 const DAY_MS = 86_400_000;
@@ -43,7 +43,8 @@ export function checksRoutes(router: Router, deps: AppDeps) {
   router.get('/console/checks', route(async (req, res) => {
     const me = signedIn(res);
     const f = Filters.parse(req.query);
-    const after = decodeCursor(f.after);
+    const cursor = decodeCursor(f.after);
+    const after = cursor && { startedAt: cursor.at, workflowId: cursor.id };
     const q = f.q ? opportunityIdFrom(f.q) ?? f.q : undefined;
     const rows = await listChecks(deps.db, me.organisationId, { status: f.status, job: f.job || undefined, connectionId: f.connection || undefined, q, after, limit: PAGE_SIZE + 1 });
     const more = rows.length > PAGE_SIZE;
@@ -51,7 +52,7 @@ export function checksRoutes(router: Router, deps: AppDeps) {
     const referees = await listRefereesOf(deps.db, shown.flatMap((r) => (r.request ? [r.request.id] : [])));
     const [connections, jobs] = await Promise.all([listOrgConnections(deps.db, me.organisationId), listCheckJobs(deps.db, me.organisationId)]);
     const base = new URLSearchParams(Object.entries({ status: f.status, job: f.job, connection: f.connection, q: f.q }).filter((e): e is [string, string] => Boolean(e[1])));
-    const nextUrl = more ? `/console/checks?${new URLSearchParams([...base, ['after', encodeCursor(shown[shown.length - 1])]])}` : null;
+    const nextUrl = more ? `/console/checks?${new URLSearchParams([...base, ['after', encodeCursor(shown[shown.length - 1].startedAt, shown[shown.length - 1].workflowId)]])}` : null;
     page(res, 'checks', {
       title: 'Checks', section: 'checks', filters: f, connections, jobs, statuses: CHECK_STATUSES, nextUrl, firstUrl: f.after ? `/console/checks?${base}` : null,
       checks: shown.map((c) => {
@@ -73,7 +74,7 @@ export function checksRoutes(router: Router, deps: AppDeps) {
   router.post('/console/checks', route(async (req, res) => {
     const me = signedIn(res);
     const connections = await listOrgConnections(deps.db, me.organisationId);
-    const values = { connection: str(req.body?.connection), opportunity: str(req.body?.opportunity) };
+    const values = formStrings(req.body, ['connection', 'opportunity']);
     const again = (errors: Record<string, string>, status = 422) => page(res, 'check-new', { title: 'Start a check', section: 'checks', connections, values, errors }, status);
     const connection = connections.find((c) => c.id === values.connection);
     if (!connection) return again({ connection: 'Choose a connection.' });
@@ -117,7 +118,7 @@ export function checksRoutes(router: Router, deps: AppDeps) {
     const me = signedIn(res);
     const link = `${deps.config.PUBLIC_URL.replace(/\/$/, '')}/reports/${deps.links.sign('report', c.request.id, deps.config.REPORT_LINK_TTL_DAYS * DAY_MS)}`;
     await audit(deps.db, { organisationId: me.organisationId, accountId: me.id, action: 'check.report-link', target: c.workflowId });
-    await show(res, c, { reportLink: link });
+    await show(res, c, { reportLink: link, reportLinkDays: deps.config.REPORT_LINK_TTL_DAYS });
   }));
 
   router.get('/console/checks/:connectionId/:opportunityId/confirm/:action', route(async (req, res) => {
@@ -195,12 +196,4 @@ function actionOf(req: Request, c: CheckRow): Action | 'resend-referee' | undefi
 }
 
 export const checkPath = (c: Pick<CheckRow, 'connectionId' | 'opportunityId'>) => `/console/checks/${c.connectionId}/${encodeURIComponent(c.opportunityId)}`;
-const str = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 500) : '');
-const encodeCursor = (c: CheckRow) => Buffer.from(`${c.startedAt.toISOString()}|${c.workflowId}`).toString('base64url');
-function decodeCursor(raw: string | undefined): { startedAt: Date; workflowId: string } | undefined {
-  if (!raw) return undefined;
-  const [at, workflowId] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
-  const startedAt = new Date(at);
-  return workflowId && !Number.isNaN(startedAt.getTime()) ? { startedAt, workflowId } : undefined;
-}
 export type { CheckStatus };

@@ -11,7 +11,7 @@ import { LEVER_HOSTS, webhookUrl } from '../../connections/create';
 import { checkLeverKey, consoleLeverClient, explain } from '../../console/lever-account';
 import { seedDefaultTemplate } from '../../templates/seed';
 import type { AppDeps } from '../app';
-import { fieldErrors, text } from './forms';
+import { fieldErrors, formStrings, text } from './forms';
 import { consoleMessage, page, redirectWith, route, signedIn } from './render';
 
 const DAY = 86_400;
@@ -72,7 +72,7 @@ export function connectionsRoutes(router: Router, deps: AppDeps) {
 
   router.post('/console/connections', route(async (req, res) => {
     const me = signedIn(res);
-    const values = pick(req.body, ['name', 'environment', 'url', 'confidential']);
+    const values = formStrings(req.body, ['name', 'environment', 'url', 'confidential']);
     const again = (errors: Record<string, string>, problems: string[] = [], status = 422) =>
       page(res, 'connection-new', { title: 'Connect Lever', section: 'connections', values, errors, problems }, status);
     const form = LeverAccount.safeParse(req.body);
@@ -131,7 +131,7 @@ export function connectionsRoutes(router: Router, deps: AppDeps) {
     const c = await load(req, res);
     if (!c) return;
     const me = signedIn(res);
-    const values = pick(req.body, ['name', 'environment', 'url', 'confidential']);
+    const values = formStrings(req.body, ['name', 'environment', 'url', 'confidential']);
     const form = LeverAccount.safeParse(req.body);
     if (!form.success) return show(req, res, c, { section: 'lever', values, errors: fieldErrors(form.error), status: 422 });
     const leverBaseUrl = baseUrlOf(form.data);
@@ -178,7 +178,7 @@ export function connectionsRoutes(router: Router, deps: AppDeps) {
     const c = await load(req, res);
     if (!c) return;
     const form = Hire.safeParse(req.body);
-    if (!form.success) return show(req, res, c, { section: 'hire', values: pick(req.body, ['delayDays', 'ownerDays', 'archive']), errors: fieldErrors(form.error), status: 422 });
+    if (!form.success) return show(req, res, c, { section: 'hire', values: formStrings(req.body, ['delayDays', 'ownerDays', 'archive']), errors: fieldErrors(form.error), status: 422 });
     await updateHireSettings(deps.db, signedIn(res).organisationId, c.id, {
       hireConfirmationDelaySeconds: Math.round(form.data.delayDays * DAY), ownerAnswerTimeoutSeconds: Math.round(form.data.ownerDays * DAY),
       hireSync: form.data.archive ? 'archive-as-hired' : 'note-and-tag',
@@ -214,9 +214,4 @@ export function connectionsRoutes(router: Router, deps: AppDeps) {
 
 export function environmentOf(url: string): 'production' | 'sandbox' | 'url' {
   return url === LEVER_HOSTS.production ? 'production' : url === LEVER_HOSTS.sandbox ? 'sandbox' : 'url';
-}
-
-function pick(body: unknown, keys: string[]): Record<string, string> {
-  const b = (body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(keys.map((k) => [k, typeof b[k] === 'string' ? (b[k] as string).slice(0, 500) : '']));
 }

@@ -9,7 +9,7 @@ import {
 import { consoleLeverClient, explain } from '../../console/lever-account';
 import { prospectExportWorkflowId } from '../../../workflows/prospects';
 import type { AppDeps } from '../app';
-import { fieldErrors, text } from './forms';
+import { decodeCursor, encodeCursor, fieldErrors, formStrings, text } from './forms';
 import { consoleMessage, page, redirectWith, route, signedIn } from './render';
 
 const PAGE_SIZE = 25;
@@ -69,7 +69,7 @@ export function prospectsRoutes(router: Router, deps: AppDeps) {
     page(res, 'prospects', {
       title: 'Prospects', section: 'prospects', isAdmin: me.role === 'admin', connections,
       prospects: shown.map((p) => ({ ...p, checkPath: `/console/checks/${p.connectionId}/${encodeURIComponent(p.opportunityId)}` })),
-      nextUrl: rows.length > PAGE_SIZE ? `/console/prospects?after=${encodeCursor(shown[shown.length - 1])}` : null,
+      nextUrl: rows.length > PAGE_SIZE ? `/console/prospects?after=${encodeCursor(shown[shown.length - 1].answeredAt, shown[shown.length - 1].refereeId)}` : null,
       firstUrl: after ? '/console/prospects' : null,
     }, form.status ?? 200);
   }
@@ -92,7 +92,7 @@ export function prospectsRoutes(router: Router, deps: AppDeps) {
     const c = await adminConnection(req, res);
     if (!c) return;
     const me = signedIn(res);
-    const values = { auto: str(req.body?.auto), performAs: str(req.body?.performAs), tag: str(req.body?.tag) };
+    const values = formStrings(req.body, ['auto', 'performAs', 'tag'], 200);
     const again = (errors: Record<string, string>, status = 422) => show(req, res, { connectionId: c.connectionId, values, errors, status });
     const form = Settings.safeParse(req.body ?? {});
     if (!form.success) return again(fieldErrors(form.error));
@@ -131,11 +131,3 @@ export function prospectsRoutes(router: Router, deps: AppDeps) {
   }));
 }
 
-const str = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 200) : '');
-const encodeCursor = (p: { answeredAt: Date; refereeId: string }) => Buffer.from(`${p.answeredAt.toISOString()}|${p.refereeId}`).toString('base64url');
-function decodeCursor(raw: string | undefined): { at: Date; id: string } | undefined {
-  if (!raw || raw.length > 300) return undefined;
-  const [at, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
-  const date = new Date(at);
-  return id && !Number.isNaN(date.getTime()) ? { at: date, id } : undefined;
-}
