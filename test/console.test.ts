@@ -39,6 +39,15 @@ describe('signing in', () => {
     expect(textOf(right.html)).toContain('Too many attempts');
   });
 
+  test('a sign-in link cannot send the person on to another site', async () => {
+    for (const next of ['//evil.example/console', 'https://evil.example/', '/console/../\\evil.example', '/consoleevil']) {
+      const user = consoleClient(stack.apiUrl);
+      await user.get(`/console/login?next=${encodeURIComponent(next)}`);
+      const res = await user.post('/console/login', { email: admin.email, password: 'correct horse battery staple', next });
+      expect({ next, status: res.status, location: res.location }).toEqual({ next, status: 303, location: '/console/checks' });
+    }
+  });
+
   test('the session cookie is HttpOnly and SameSite, and the console needs it', async () => {
     const fresh = consoleClient(stack.apiUrl);
     await fresh.get('/console/login');

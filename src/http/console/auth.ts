@@ -9,7 +9,7 @@ import { linkTokenHash } from '../../console/account-links';
 import { hashPassword, passwordMatches, passwordProblem } from '../../console/passwords';
 import { sha256 } from '../../secrets';
 import type { AppDeps } from '../app';
-import { fieldErrors, text } from './forms';
+import { fieldErrors, formStrings, text } from './forms';
 import { consoleMessage, page, redirectWith, route } from './render';
 
 /** Sign-in throttling: per address and per client IP, over a 15-minute window, shared by every api process. */
@@ -87,7 +87,7 @@ export function authRoutes(router: Router, deps: AppDeps) {
   router.post('/console/setup/:token', route(async (req, res) => {
     if (!(await usableLink(req, res, 'setup'))) return;
     const form = Setup.safeParse(req.body);
-    const values = { organisation: str(req.body?.organisation), name: str(req.body?.name), email: str(req.body?.email) };
+    const values = formStrings(req.body, ['organisation', 'name', 'email'], 400);
     if (!form.success) return page(res, 'setup', { title: 'Set up refcheck', values, errors: fieldErrors(form.error), problems: [] }, 422);
     const accountId = `a_${randomBytes(8).toString('hex')}`;
     const result = await completeSetup(deps.db, linkTokenHash(String(req.params.token)), {
@@ -148,9 +148,12 @@ async function startSession(req: Request, accountId: string) {
   await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
 }
 
-/** Only a console path: an absolute or protocol-relative `next` would make sign-in an open redirect. */
+/**
+ * Only a console path: an absolute or protocol-relative `next` would make sign-in an open
+ * redirect. Browsers read `\` as `/` and resolve `..`, so neither may appear at all.
+ */
 function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/console(\/[^/\\]|$|\?)/.test(value) && !value.includes('//') ? value : '/console/checks';
+  const ok = typeof value === 'string' && /^\/console(\/[^/]|$|\?)/.test(value) && !/\/\/|\\|\.\./.test(value);
+  return ok ? value : '/console/checks';
 }
 
-const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 400) : '');
