@@ -17,6 +17,14 @@ RUN npm run build && npm prune --omit=dev
 
 # --- runtime: compiled code and production dependencies only ---
 FROM node:20-bookworm-slim
+# Optional: Chromium, for connections that attach the report to Lever as a PDF. Off by default: it
+# adds about 700 MB to the image (docs/operations.md, "Report PDFs"). `--build-arg WITH_CHROMIUM=1`
+# (compose: WITH_CHROMIUM=1 in .env) installs Debian's chromium and points CHROMIUM_PATH at it.
+ARG WITH_CHROMIUM=
+RUN if [ -n "$WITH_CHROMIUM" ]; then \
+      apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core && rm -rf /var/lib/apt/lists/*; \
+    fi
+ENV CHROMIUM_PATH=${WITH_CHROMIUM:+/usr/bin/chromium}
 ENV NODE_ENV=production
 WORKDIR /app
 # Owned by root and only readable by the app user: the process cannot rewrite its own code.

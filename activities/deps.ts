@@ -3,6 +3,7 @@ import type { Db } from '../src/db/pool';
 import type { LinkSigner } from '../src/links';
 import type { Mailer } from '../src/mail/mailer';
 import type { SecretBox } from '../src/secrets';
+import type { SmsSender } from '../src/sms/sender';
 
 /** Everything activities need, supplied by the worker (src/worker.ts) or a test. */
 export type ActivityDeps = {
@@ -10,6 +11,8 @@ export type ActivityDeps = {
   box: SecretBox;
   links: LinkSigner;
   mailer: Mailer;
+  /** undefined when SMS_PROVIDER=none: texts are recorded as skipped */
+  sms?: SmsSender;
   settings: {
     publicUrl: string;
     reportLinkTtlDays: number;
@@ -17,6 +20,8 @@ export type ActivityDeps = {
     inboundMailDomain: string;
     leverRequestsPerSecond: number;
     leverBurst: number;
+    /** Chromium for the report PDF; undefined when the worker has none (the PDF is then skipped) */
+    chromiumPath?: string;
   };
 };
 

@@ -78,7 +78,7 @@ export function emailActivities(deps: ActivityDeps) {
         const { request } = await loadRequest(input.requestId);
         const link = (answer: 'yes' | 'no') => `${deps.settings.publicUrl}/hire/${deps.links.sign('hire-answer', question.code, ttl, answer)}`;
         const data = {
-          ownerName: input.ownerName ?? 'there', candidateName: request.candidateName, postingTitle: request.postingTitle,
+          ownerName: input.ownerName ?? 'there', candidateName: request.candidateName, postingTitle: roleTitle(request),
           completedOn: formatDate(request.concludedAt ?? new Date()), expiresOn: formatDate(question.expiresAt),
           yesLink: link('yes'), noLink: link('no'),
         };

@@ -5,10 +5,12 @@ import { leverActivities } from './lever';
 import { portalActivities } from './portal';
 import { prospectActivities } from './prospects';
 import { recordActivities } from './records';
+import { reportPdfActivities } from './report-pdf';
+import { textActivities } from './texts';
 
 /** The worker's activities, built from their dependencies; the workflow proxies this type. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...checkActivities(deps), ...leverActivities(deps), ...recordActivities(deps), ...emailActivities(deps), ...portalActivities(deps), ...prospectActivities(deps) };
+  return { ...checkActivities(deps), ...leverActivities(deps), ...recordActivities(deps), ...emailActivities(deps), ...portalActivities(deps), ...prospectActivities(deps), ...textActivities(deps), ...reportPdfActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

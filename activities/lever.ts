@@ -4,6 +4,7 @@ import { setCheckCandidate } from '../src/db/checks';
 import { findConnection } from '../src/db/connections';
 import { reserveLeverSlot } from '../src/db/rate-limit';
 import { LeverClient, LeverError } from '../src/lever/client';
+import { refusedAsConfidential } from '../src/lever/confidential';
 import type { Opportunity } from '../src/lever/schemas';
 import { type ActivityDeps, callingWorkflow } from './deps';
 
@@ -18,6 +19,10 @@ export type CandidateSnapshot = {
   ownerName: string | null;
   ownerEmail: string | null;
 };
+
+/** Lever refused the opportunity or its posting as confidential: the key has no confidential access. */
+export type LeverRefusal = { refused: 'confidential' };
+export type CandidateRead = CandidateSnapshot | LeverRefusal;
 
 export type PublishInput = { connectionId: string; opportunityId: string; reportUrl: string; marker: string; note: string };
 export type NoteInput = { connectionId: string; opportunityId: string; marker: string; note: string };
@@ -37,16 +42,23 @@ export function leverActivities(deps: ActivityDeps) {
   }
 
   return {
-    /** Also names the candidate and job on the console's row here, so the name travels in no further payload. */
-    async readCandidate(input: { connectionId: string; opportunityId: string; triggerStageId: string | null }): Promise<CandidateSnapshot> {
+    /**
+     * Also names the candidate and job on the console's row here, so the name travels in no further payload.
+     * A confidential candidate (or posting) Lever refuses to this key is an answer, not a failure.
+     */
+    async readCandidate(input: { connectionId: string; opportunityId: string; triggerStageId: string | null }): Promise<CandidateRead> {
       return leverCall(async () => {
         const client = await lever(input.connectionId);
-        const opp = await client.getOpportunity(input.opportunityId);
+        const opp = await unlessConfidential(client, '/opportunities', () => client.getOpportunity(input.opportunityId));
+        if (isRefusal(opp)) return opp;
         const postingId = postingOf(opp);
-        const posting = postingId ? await client.getPosting(postingId) : undefined;
+        const posting = postingId ? await unlessConfidential(client, '/postings', () => client.getPosting(postingId)) : undefined;
+        if (posting && isRefusal(posting)) return posting;
         const owner = typeof opp.owner === 'string' ? await client.getUser(opp.owner) : opp.owner ?? undefined;
         const candidateName = opp.name ?? 'the candidate';
-        await setCheckCandidate(deps.db, { ...callingWorkflow(), candidateName, postingTitle: posting?.text ?? null });
+        // The phone (a mobile first) goes to Postgres only: texts read it there, the history never holds it.
+        const candidatePhone = (opp.phones.find((p) => p.type === 'mobile') ?? opp.phones[0])?.value ?? null;
+        await setCheckCandidate(deps.db, { ...callingWorkflow(), candidateName, postingTitle: posting?.text ?? null, candidatePhone });
         return {
           inTriggerStage: stageOf(opp) === input.triggerStageId,
           archived: isArchived(opp),
@@ -106,6 +118,7 @@ export async function leverClientFor(deps: ActivityDeps, connectionId: string): 
   return new LeverClient({
     baseUrl: connection.leverBaseUrl,
     apiKey: connection.apiKey,
+    confidential: connection.confidentialAccess,
     beforeRequest: async () => {
       heartbeat();
       let waitMs = await reserveLeverSlot(deps.db, connection.apiKeyFingerprint, rate, burst);
@@ -116,6 +129,19 @@ export async function leverClientFor(deps: ActivityDeps, connectionId: string): 
     },
     timeoutMs: 10_000,
   });
+}
+
+// Lever's records are loose objects (any key may appear), so `'refused' in x` alone would not narrow them.
+const isRefusal = (x: object): x is LeverRefusal => (x as Partial<LeverRefusal>).refused === 'confidential';
+
+/** The read, or Lever's refusal of a confidential record (see refusedAsConfidential); other errors are thrown. */
+async function unlessConfidential<T extends object>(client: LeverClient, collection: '/opportunities' | '/postings', read: () => Promise<T>): Promise<T | LeverRefusal> {
+  try {
+    return await read();
+  } catch (err) {
+    if (await refusedAsConfidential(client, err, collection)) return { refused: 'confidential' };
+    throw err;
+  }
 }
 
 /** Permanent Lever errors (400/401/403/404) must not be retried; everything else is, with backoff. */

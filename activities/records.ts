@@ -44,7 +44,7 @@ export function recordActivities(deps: ActivityDeps) {
         requestId: request.id,
         plan: {
           reminders: t.reminders, candidateDeadlineSeconds: t.deadlines.candidateSeconds, refereeDeadlineSeconds: t.deadlines.refereeSeconds,
-          conclusion: t.conclusion, hiringManager: t.hiringManager !== null,
+          conclusion: t.conclusion, hiringManager: t.hiringManager !== null, sms: t.sms?.enabled ?? false,
         },
       };
     },

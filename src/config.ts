@@ -9,7 +9,7 @@ const int = () => z.coerce.number().int();
 /** An empty variable counts as unset, so `PORT=` in an env file means "use the default". */
 const withoutEmpty = (env: NodeJS.ProcessEnv) => Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
 
-const Env = z.object({
+const EnvFields = z.object({
   PORT: int().pipe(z.number().min(0).max(65535)).default(3000),
   PUBLIC_URL: str().pipe(z.url()).default('http://localhost:3000'),
   DATABASE_URL: str().pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
@@ -39,9 +39,29 @@ const Env = z.object({
   LEVER_REQUESTS_PER_SECOND: int().pipe(z.number().min(1).max(10)).default(8),
   LEVER_BURST: int().pipe(z.number().min(1).max(20)).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Chromium on the worker, for connections that attach the report to Lever as a PDF; unset: those PDFs are skipped (and the console says so). */
+  CHROMIUM_PATH: str().optional(),
+  /** Text messages beside mail, for templates that turn them on: 'none' sends none (and says so), 'twilio' sends through Twilio. */
+  SMS_PROVIDER: z.enum(['none', 'twilio']).default('none'),
+  /** Twilio's API; the local stack points it at its SMS catcher. */
+  TWILIO_API_URL: str().pipe(z.url()).default('https://api.twilio.com'),
+  TWILIO_ACCOUNT_SID: str().optional(),
+  TWILIO_AUTH_TOKEN: str().optional(),
+  /** The sender: a Twilio number in E.164 (SMS_FROM) or a Messaging Service (TWILIO_MESSAGING_SERVICE_SID), which wins. */
+  SMS_FROM: str().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number, e.g. +15005550006').optional(),
+  TWILIO_MESSAGING_SERVICE_SID: str().regex(/^MG[0-9a-fA-F]{32}$/, 'MG followed by 32 hex digits').optional(),
 });
 
-export type Config = z.infer<typeof Env>;
+/** What one variable cannot say alone: a provider's credentials come together. */
+const Env = EnvFields.superRefine((env, ctx) => {
+  if (env.SMS_PROVIDER !== 'twilio') return;
+  for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const) {
+    if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when SMS_PROVIDER=twilio' });
+  }
+  if (!env.SMS_FROM && !env.TWILIO_MESSAGING_SERVICE_SID) ctx.addIssue({ code: 'custom', path: ['SMS_FROM'], message: 'SMS_FROM or TWILIO_MESSAGING_SERVICE_SID is required when SMS_PROVIDER=twilio' });
+});
+
+export type Config = z.infer<typeof EnvFields>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -74,6 +94,8 @@ const LocalEnv = z.object({
   LOCAL_MAIL_WEB_PORT: int().default(1080),
   LOCAL_FAKE_LEVER_PORT: int().default(4010),
   INBOUND_SMTP_PORT: int().default(2525),
+  /** The SMS catcher: Twilio's Messages API and a page listing every text. */
+  LOCAL_SMS_PORT: int().default(4020),
   CHROMIUM_PATH: str().default('/usr/bin/chromium'),
 });
 export type LocalEnv = z.infer<typeof LocalEnv>;

@@ -21,8 +21,11 @@ export type SignalOutcome = 'signalled' | 'no-run';
 /** Who starts a run: Lever's stage change, or an account in the console (`console:<accountId>`, skipping the stage check). */
 export type StartOptions = { startedBy: string; manual: boolean };
 
-/** A run that ended this way may be started again by a new stage change: nothing was done for the candidate. */
-const RERUNNABLE = new Set(['stale-trigger', 'no-template']);
+/**
+ * A run that ended this way may be started again by a new stage change: nothing was done for the
+ * candidate (a confidential candidate too, once the connection has a key with confidential access).
+ */
+const RERUNNABLE = new Set(['stale-trigger', 'no-template', 'confidential-no-access']);
 /** ...and from the console also one cancelled there (the console asks for a restart on purpose). */
 const RESTARTABLE_OUTCOMES = new Set([...RERUNNABLE, 'cancelled']);
 const RESTARTABLE_STATUSES = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
@@ -34,7 +37,7 @@ export class ReferenceChecks {
 
   /**
    * Starts a candidate's check, once: a duplicate is told apart from a start, a completed check is
-   * not re-run, and one that ended stale-trigger or no-template starts afresh.
+   * not re-run, and one that ended stale-trigger, no-template or confidential-no-access starts afresh.
    */
   async start(target: ConnectionSettings, opportunityId: string, triggeredAt: number, options: StartOptions = { startedBy: 'lever-webhook', manual: false }): Promise<{ outcome: StartOutcome; workflowId: string }> {
     const workflowId = referenceCheckWorkflowId(target.id, opportunityId);
@@ -58,7 +61,7 @@ export class ReferenceChecks {
 
   /**
    * From the console: a new run for a check whose last run failed (or was terminated), was
-   * cancelled, ended stale-trigger or no-template, or whose request expired. It is a manual start:
+   * cancelled, ended stale-trigger, no-template or confidential-no-access, or whose request expired. It is a manual start:
    * Lever's stage is not checked. When Temporal has forgotten the last run (past the namespace's
    * retention) it cannot say how it ended: the console decides from its `checks` row, and the run starts.
    */

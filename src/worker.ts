@@ -8,6 +8,7 @@ import { createLogger } from './logger';
 import { createMailer, type Mailer } from './mail/mailer';
 import { exitOnBadConfig, onShutdown } from './process';
 import { SecretBox } from './secrets';
+import { smsSenderFrom } from './sms/from-config';
 
 /** Builds a worker for refcheck's task queue; tests call this with their own config. */
 export async function createWorker(config: Config, opts: { db: Db; mailer: Mailer; workflowBundlePath?: string; taskQueue?: string }) {
@@ -17,6 +18,7 @@ export async function createWorker(config: Config, opts: { db: Db; mailer: Maile
     box: new SecretBox(config.REFCHECK_ENCRYPTION_KEY),
     links: new LinkSigner(config.REFCHECK_LINK_SECRET),
     mailer: opts.mailer,
+    sms: smsSenderFrom(config),
     settings: {
       publicUrl: config.PUBLIC_URL,
       reportLinkTtlDays: config.REPORT_LINK_TTL_DAYS,
@@ -24,6 +26,7 @@ export async function createWorker(config: Config, opts: { db: Db; mailer: Maile
       inboundMailDomain: config.INBOUND_MAIL_DOMAIN,
       leverRequestsPerSecond: config.LEVER_REQUESTS_PER_SECOND,
       leverBurst: config.LEVER_BURST,
+      chromiumPath: config.CHROMIUM_PATH,
     },
   });
   const worker = await Worker.create({

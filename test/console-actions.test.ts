@@ -127,6 +127,9 @@ test('when the console resends invitations, then the candidate and a referee are
   await giveReferences(stack, opp, { answer: 0 });
   const [referee] = await listReferees(stack.db, requestId);
   await until('the referee invited', () => mailsTo(referee.email).length === 1);
+  // The run takes a resend once it knows its first invitation went (the mail leaves a moment before).
+  const refereeRun = stack.client.workflow.getHandle(refereeWorkflowId(referee.id));
+  await until('the referee awaited', async () => (await refereeRun.query<{ step: string }>('refereeStatus')).step === 'awaiting-answer');
   expect(await stack.checks.resendRefereeInvitation(referee.id)).toBe('signalled');
   await until('the referee mailed again', () => mailsTo(referee.email).length === 2);
 

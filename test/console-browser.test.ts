@@ -11,7 +11,7 @@ import { API_KEY, candidateEmail, startStack, TRIGGER_STAGE, type Stack } from '
  * link, connects Lever (a wrong key first), picks the trigger stage from Lever's list, pastes each
  * webhook URL into Lever's settings and presses Verify there, makes a template with an ATS tag,
  * moves a candidate in Lever, follows the check on the checks page and marks the hire, which
- * reaches Lever as a note and a tag. Each console page is photographed at desktop and phone widths
+ * reaches Lever as a note and a tag; a referee who opted in is exported to Lever once. Each console page is photographed at desktop and phone widths
  * into test-artifacts/console (`npm run screenshots` copies them into docs/screenshots).
  */
 const SHOTS = join(ARTIFACTS, 'console');
@@ -130,7 +130,7 @@ test('a new admin sets up Lever, a template and a first check in the browser, an
   });
   await expect(page.textContent(`[data-opportunity="${opp}"]`)).resolves.toContain('Engineering references');
   await photograph(page, 'checks');
-  await giveReferences(stack, opp);
+  const [charles] = await giveReferences(stack, opp, { optIn: true });
   await page.click(`[data-opportunity="${opp}"] >> text=Ada Lovelace`);
   await until('the report to be published', async () => {
     await page.reload();
@@ -151,7 +151,20 @@ test('a new admin sets up Lever, a template and a first check in the browser, an
   // 8. The rest of the console, for the record.
   await page.goto(`${stack.apiUrl}/console/team`);
   await photograph(page, 'team');
+  // 9. Charles ticked "hear about jobs": a prospect, exported to Lever once, as the user picked from Lever's list.
   await page.goto(`${stack.apiUrl}/console/prospects`);
+  await expect(page.textContent('main')).resolves.toContain(charles.email);
+  await page.selectOption('[name=performAs]', 'user-owner');
+  await page.click('text=Save the prospect settings');
+  await page.click('text=Export all prospects to Lever…');
+  await page.click('button:has-text("Export 1 prospect(s)")');
+  await until('the prospect exported', async () => {
+    await page.reload();
+    return (await page.textContent('main'))?.includes('exported 1 of 1');
+  });
+  const leads = [...stack.fake.store.opportunities.values()].filter((o) => o.emails.includes(charles.email));
+  expect(leads).toHaveLength(1);
+  expect(leads[0].tags).toContain('refcheck prospect');
   await photograph(page, 'prospects');
   await context.clearCookies();
   await page.goto(`${stack.apiUrl}/console/login`);

@@ -272,3 +272,22 @@ test('when a recruiter opens or posts any templates URL, then 403 and nothing ch
   }
   expect(await templates()).toEqual(before);
 });
+
+describe('text messages in the form', () => {
+  test('texts turned on with a default country are saved (the country upper-cased) and shown ticked on the edit page', async () => {
+    const t = await create({ name: 'Texting', atsTag: 'texting', sms_on: 'on', sms_defaultCountry: 'gb', sms_candidateText: 'Acme here: your referees, please.', sms_refereeText: '' });
+    expect(t.settings.sms).toEqual({ enabled: true, defaultCountry: 'GB', candidateText: 'Acme here: your referees, please.' });
+    const edit = await admin.get(`/console/templates/${t.id}/edit`);
+    expect(edit.html).toMatch(/name="sms_on" checked/);
+    expect(edit.html).toContain('value="GB"');
+  });
+
+  test('a malformed default country is refused beside its field, and nothing is saved', async () => {
+    const before = (await templates()).length;
+    await admin.get(`/console/templates/new?connection=${stack.connectionId}`);
+    const res = await admin.post('/console/templates', form({ name: 'Bad country', atsTag: 'bad-country', sms_on: 'on', sms_defaultCountry: 'USA' }));
+    expect(res.status).toBe(422);
+    expect(errorBeside(res.html, 'sms_defaultCountry')).toMatch(/two-letter country code/);
+    expect((await templates()).length).toBe(before);
+  });
+});

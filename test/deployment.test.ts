@@ -172,7 +172,11 @@ describe('.env.example', () => {
   it('lists exactly the variables the config reads plus those docker-compose.yml interpolates', () => {
     const keys = configKeys();
     // The list read from the source is the one loadConfig parses: given every key, it returns exactly those.
-    const everything = { ...containerEnv('refcheck-api'), INBOUND_MAIL_SECRET: 'x'.repeat(24) };
+    // The optional ones the example leaves commented out are given too.
+    const everything = {
+      ...containerEnv('refcheck-api'), INBOUND_MAIL_SECRET: 'x'.repeat(24), CHROMIUM_PATH: '/usr/bin/chromium',
+      SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't'.repeat(32), SMS_FROM: '+15005550006', TWILIO_MESSAGING_SERVICE_SID: `MG${'0'.repeat(32)}`,
+    };
     expect(Object.keys(loadConfig(everything)).sort()).toEqual([...keys].sort());
     const expected = [...new Set([...keys, ...composeVariables()])].sort();
     expect([...envExample.documented].sort()).toEqual(expected);

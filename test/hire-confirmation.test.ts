@@ -120,3 +120,15 @@ test('when the owner never answers, then the run ends as hire-unconfirmed and Le
     await quick.close();
   }
 });
+
+test('when a check is marked hired in the console, then Lever archives the candidate as hired too (the connection opts in), and the owner is never asked', async () => {
+  const opp = stack.seedCandidate('opp-console-archive');
+  const before = stack.catcher.messages.length;
+  const { handle } = await startCheck(stack, opp);
+  expect(await stack.checks.markHired(stack.connectionId, opp, true, 'acc_console_archive')).toBe('signalled');
+  await giveReferences(stack, opp);
+  expect(await handle.result()).toMatchObject({ outcome: 'hired', hireSource: 'console' });
+  expect(stack.fake.archived(opp)).toMatchObject({ reason: 'reason-hired' });
+  expect(stack.fake.notes(opp).map((n) => n.value)).toContainEqual(expect.stringContaining('Hire confirmed (console)'));
+  expect(stack.catcher.messages.slice(before).filter((m) => m.to.includes('grace@acme.test'))).toHaveLength(0);
+});

@@ -32,3 +32,23 @@ export const resend = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
+
+/**
+ * Texts: a provider outage is retried for a few minutes, then given up (the workflow logs it and
+ * goes on): the mail carries the same invitation, and a text hours late is worse than none.
+ */
+export const texts = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+});
+
+/**
+ * The report PDF: a Chromium render (one to two seconds, heartbeating) and one Lever upload.
+ * Optional, so a Lever outage or a Chromium that will not start is retried for about four
+ * minutes, then given up: the workflow records it as failed and the check goes on.
+ */
+export const reportPdf = proxyActivities<Activities>({
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});

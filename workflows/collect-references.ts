@@ -3,6 +3,7 @@ import { local } from './activities';
 import { ConnectionIdKey, OpportunityIdKey, refereeWithdrawn, refereeWorkflowId, StatusKey, type NominationSignal, type PortalPlan, type RefereeOutcome, type ReplacementSignal, type Step } from './definitions';
 import { refereeCheck } from './referee';
 import { waitWithReminders } from './reminders';
+import { sendText, texts } from './texts';
 
 export type PortalInbox = { nominated?: NominationSignal; replacements: ReplacementSignal[] };
 export type Collected = { requestStatus: 'completed' | 'expired' | 'cancelled'; answered: number; requested: number };
@@ -31,7 +32,10 @@ export async function collectReferences(c: {
     deadlineAt: Date.now() + plan.candidateDeadlineSeconds * 1000,
     plan: plan.reminders,
     label: 'candidate',
-    remind: (n) => local.remindCandidate({ requestId, n }),
+    remind: async (n) => {
+      await local.remindCandidate({ requestId, n });
+      if (plan.sms) await sendText(() => texts.textCandidate({ requestId, kind: 'reminder', n }), 'candidate reminder');
+    },
   });
   if (stopped()) return { requestStatus: 'cancelled', answered: 0, requested: 0 };
   if (!nomination.acted) return { requestStatus: 'expired', answered: 0, requested: 0 };
@@ -40,7 +44,7 @@ export async function collectReferences(c: {
   const start = async (refereeId: string, optional: boolean) => {
     const handle = await startChild(refereeCheck, {
       workflowId: refereeWorkflowId(refereeId),
-      args: [{ requestId, refereeId, reminders: plan.reminders, deadlineSeconds: plan.refereeDeadlineSeconds }],
+      args: [{ requestId, refereeId, reminders: plan.reminders, deadlineSeconds: plan.refereeDeadlineSeconds, sms: plan.sms }],
       staticSummary: `Referee ${refereeId} for request ${requestId}`,
       // The candidate's ids, so support's query by opportunity finds the referees' runs too.
       typedSearchAttributes: [

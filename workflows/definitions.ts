@@ -45,7 +45,9 @@ export type Step =
   | 'recording-hire-outcome'
   | 'done';
 
-export type Outcome = 'stale-trigger' | 'no-template' | 'hired' | 'not-hired' | 'hire-unconfirmed' | 'archived' | 'deleted' | 'cancelled';
+/** `confidential-no-access`: Lever refused the candidate as confidential to a key without confidential access. */
+export type Outcome =
+  | 'stale-trigger' | 'no-template' | 'confidential-no-access' | 'hired' | 'not-hired' | 'hire-unconfirmed' | 'archived' | 'deleted' | 'cancelled';
 /** What the console's `checks` row records: the run's outcome, or 'failed' when it ended with an error. */
 export type CheckOutcome = Outcome | 'failed';
 
@@ -110,7 +112,11 @@ export const resendRefereeInvitation = defineSignal<[]>('resendRefereeInvitation
 export type QuietHours = { start: string; end: string; timeZone: string } | null;
 export type ReminderPlan = { intervalSeconds: number; maxCount: number; quietHours: QuietHours };
 
-export type RefereeInput = { requestId: string; refereeId: string; reminders: ReminderPlan; deadlineSeconds: number };
+export type RefereeInput = {
+  requestId: string; refereeId: string; reminders: ReminderPlan; deadlineSeconds: number;
+  /** the template turns texts on: each invitation and reminder is also texted, to a usable number */
+  sms: boolean;
+};
 export type RefereeOutcome = 'answered' | 'declined' | 'expired' | 'withdrawn';
 export type RefereeResult = { refereeId: string; outcome: RefereeOutcome; remindersSent: number };
 export type RefereeStatus = { step: 'inviting' | 'awaiting-answer' | 'done'; remindersSent: number; outcome?: RefereeOutcome; nextReminderAt?: string };
@@ -124,4 +130,6 @@ export type PortalPlan = {
   conclusion: { rule: 'all-required' } | { rule: 'minimum'; minimum: number };
   /** the template names a hiring manager, who gets the report link once it is published */
   hiringManager: boolean;
+  /** the template turns texts on beside the mails */
+  sms: boolean;
 };

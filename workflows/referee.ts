@@ -2,6 +2,7 @@ import { allHandlersFinished, condition, log, setCurrentDetails, setHandler } fr
 import { local, resend } from './activities';
 import { refereeResponded, refereeStatusQuery, refereeWithdrawn, resendRefereeInvitation, type RefereeInput, type RefereeResult, type RefereeStatus } from './definitions';
 import { waitWithReminders } from './reminders';
+import { sendText, textOutsideQuietHours, texts } from './texts';
 
 /**
  * One referee: invite them, remind them on the template's cadence (never in quiet hours, never
@@ -26,6 +27,7 @@ export async function refereeCheck(input: RefereeInput): Promise<RefereeResult> 
     const n = ++resends;
     try {
       await resend.resendRefereeInvitation({ requestId: input.requestId, refereeId: input.refereeId, n });
+      if (input.sms) await sendText(() => texts.textReferee({ requestId: input.requestId, refereeId: input.refereeId, kind: 'resend', n }), 'referee resend');
     } catch (err) {
       // A resend is a courtesy: its failure must not fail the referee's run.
       log.warn('resending the referee invitation failed', { n, error: String(err) });
@@ -36,8 +38,12 @@ export async function refereeCheck(input: RefereeInput): Promise<RefereeResult> 
   await local.inviteReferee({ requestId: input.requestId, refereeId: input.refereeId });
   status.step = 'awaiting-answer';
   show();
+  const acted = () => response !== undefined || withdrawn;
+  const invitationText = input.sms
+    ? textOutsideQuietHours({ quietHours: input.reminders.quietHours, done: acted, label: 'referee', send: () => texts.textReferee({ requestId: input.requestId, refereeId: input.refereeId, kind: 'invitation' }) })
+    : undefined;
   const { remindersSent } = await waitWithReminders({
-    done: () => response !== undefined || withdrawn,
+    done: acted,
     deadlineAt: Date.now() + input.deadlineSeconds * 1000,
     plan: input.reminders,
     label: 'referee',
@@ -47,10 +53,12 @@ export async function refereeCheck(input: RefereeInput): Promise<RefereeResult> 
     },
     remind: async (n) => {
       await local.remindReferee({ requestId: input.requestId, refereeId: input.refereeId, n });
+      if (input.sms) await sendText(() => texts.textReferee({ requestId: input.requestId, refereeId: input.refereeId, kind: 'reminder', n }), 'referee reminder');
       status.remindersSent = n;
     },
   });
 
+  await invitationText;
   const outcome = response ?? (withdrawn ? 'withdrawn' : await local.expireReferee({ requestId: input.requestId, refereeId: input.refereeId }));
   Object.assign(status, { step: 'done', outcome, nextReminderAt: undefined });
   show();

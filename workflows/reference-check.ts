@@ -11,7 +11,9 @@ import {
   type ReferenceCheckStatus, type Step, type StopSignal,
 } from './definitions';
 import { awaitHireOutcome } from './hire-outcome';
+import { attachReportPdf } from './report-pdf';
 import { hireFromArchive, stopCollecting } from './stop';
+import { sendText, textOutsideQuietHours, texts } from './texts';
 import { hireMarker, noTemplateMarker, reportMarker } from './summary';
 
 /**
@@ -26,6 +28,7 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
   let stop: StopSignal | undefined;
   let candidateInvited = false;
   let candidateResends = 0;
+  let textsOn = false;
   let who = '';
 
   // Handlers first, before any await, so no early signal is lost.
@@ -48,6 +51,8 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     const n = ++candidateResends;
     try {
       await resend.resendCandidateInvitation({ requestId: status.requestId, n });
+      const requestId = status.requestId;
+      if (textsOn) await sendText(() => texts.textCandidate({ requestId, kind: 'resend', n }), 'candidate resend');
     } catch (err) {
       // A resend is a courtesy: its failure must not fail the check.
       log.warn('resending the candidate invitation failed', { n, error: String(err) });
@@ -90,7 +95,12 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     // 1. Confirm the trigger: the webhook is a hint, Lever is the truth. A start from the console
     // is not a stage change, so only an archived candidate ends it here.
     enter('confirming-trigger', 'Lever: reading the opportunity');
-    const candidate: CandidateSnapshot = await lever.readCandidate(input);
+    const read = await lever.readCandidate(input);
+    // A confidential candidate this key may not read: an outcome whose fix (a key with confidential
+    // access) the console gives, not a failure. No note in Lever says why: Lever refuses this key
+    // every read and write on that opportunity, notes included.
+    if ('refused' in read) return finish('confidential-no-access');
+    const candidate: CandidateSnapshot = read;
     who = `**Candidate:** ${candidate.candidateName}${candidate.postingTitle ? ` · **Job:** ${candidate.postingTitle}` : ''}`;
     if (candidate.archived || (!input.manual && !candidate.inTriggerStage)) return finish('stale-trigger');
 
@@ -115,9 +125,17 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     Object.assign(status, { requestId, templateName: template.name, requestStatus: 'open', requiredReferences: template.requiredReferences, responsesReceived: 0 });
     await local.inviteCandidate({ requestId });
     candidateInvited = true;
+    textsOn = plan.sms;
+    const invitationText = textsOn
+      ? textOutsideQuietHours({
+        quietHours: plan.reminders.quietHours, label: 'candidate', done: () => inbox.nominated !== undefined || stop !== undefined,
+        send: () => texts.textCandidate({ requestId, kind: 'invitation' }),
+      })
+      : undefined;
 
     // 3-4. The candidate names referees and each referee answers, unless the check is stopped.
     const collected = await collectReferences({ requestId, plan, inbox, stopped: () => stop !== undefined, enter });
+    await invitationText;
     Object.assign(status, { requestStatus: collected.requestStatus, responsesReceived: collected.answered });
     if (stop) return finish(await stopCollecting(input, requestId, stop));
     const { summary } = await local.concludePortalRequest({ requestId, status: collected.requestStatus });
@@ -129,6 +147,8 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
       connectionId: input.connectionId, opportunityId: input.opportunityId, reportUrl: status.reportUrl,
       marker: reportMarker(requestId), note: `${summary}. Report: ${status.reportUrl}`,
     });
+    // The report as a PDF file in Lever too, once, if the connection asks for it.
+    await attachReportPdf({ connectionId: input.connectionId, opportunityId: input.opportunityId, requestId });
     if (plan.hiringManager) await local.mailHiringManager({ requestId, reportUrl: status.reportUrl });
 
     // 6. The hire outcome: Lever's webhook or the console's mark, or the owner's answer once the delay has passed.

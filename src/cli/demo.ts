@@ -4,7 +4,7 @@ import { loadLocalEnv } from '../config';
 import { createDb } from '../db/pool';
 import { localConfig, startLocalStack, DEMO_API_KEY, type LocalStack } from '../dev/stack';
 import { answerSurvey, nominate, openBrowser, person } from '../dev/demo-browser';
-import { leverState, linkIn, mails, post, waitFor } from '../dev/demo-helpers';
+import { leverState, linkIn, mails, post, texts, waitFor } from '../dev/demo-helpers';
 import { DEMO } from '../fake-lever/demo-seed';
 import { setUpInConsole } from '../dev/demo-console';
 import { projectRoot } from '../dev/project-root';
@@ -33,6 +33,7 @@ async function main() {
   const config = started?.config ?? localConfig();
   const fakeLever = `http://127.0.0.1:${local.LOCAL_FAKE_LEVER_PORT}`;
   const mailWeb = `http://127.0.0.1:${local.LOCAL_MAIL_WEB_PORT}`;
+  const smsWeb = `http://127.0.0.1:${local.LOCAL_SMS_PORT}`;
   const db = createDb(config.DATABASE_URL, 1);
   const temporal = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: temporal });
@@ -44,12 +45,12 @@ async function main() {
       credentialsFile: join(projectRoot(), '.data', 'local', 'demo-admin.json'),
     });
 
-    const before = { leverCalls: (await leverState(fakeLever)).apiRequests, mails: (await mails(mailWeb)).length };
+    const before = { leverCalls: (await leverState(fakeLever)).apiRequests, mails: (await mails(mailWeb)).length, texts: (await texts(smsWeb)).length };
 
     // 2. A recruiter moves a new candidate into the reference-check stage; Lever sends the webhook.
     const opportunityId = `opp-demo-${Date.now().toString(36)}`;
     const email = `ada.${opportunityId}@example.com`;
-    await post(`${fakeLever}/_fake/opportunities`, { id: opportunityId, name: 'Ada Lovelace', emails: [email], stage: 'stage-new', owner: DEMO.userId, postingId: DEMO.postingId });
+    await post(`${fakeLever}/_fake/opportunities`, { id: opportunityId, name: 'Ada Lovelace', emails: [email], phones: [{ value: '+1 415 555 2671', type: 'mobile' }], stage: 'stage-new', owner: DEMO.userId, postingId: DEMO.postingId });
     const moved = await post(`${fakeLever}/_fake/opportunities/${opportunityId}/stage`, { stage: DEMO.triggerStageId });
     say(`Ada Lovelace moved to "Reference check" in Lever; webhook answered ${JSON.stringify(moved.data.deliveries.map((d: { status: number }) => d.status))}`);
 
@@ -61,7 +62,7 @@ async function main() {
     // 4. On her phone, the candidate consents and names a manager and a peer.
     try {
       const nominees = [
-        { name: 'Charles Babbage', email: `charles.${opportunityId}@example.com`, relationship: 'manager', title: 'Director' },
+        { name: 'Charles Babbage', email: `charles.${opportunityId}@example.com`, relationship: 'manager', title: 'Director', phone: '(415) 555-0100' },
         { name: 'Mary Somerville', email: `mary.${opportunityId}@example.com`, relationship: 'peer', title: 'Mathematician' },
       ];
       await nominate(await person(browser, '198.51.100.7', 'Mozilla/5.0 (iPhone) AdaSafari'), linkIn(invitation.text, 'candidate')!, nominees);
@@ -95,14 +96,15 @@ async function main() {
     say(`the owner got "${ask.subject}" and clicks "yes" (HTTP ${(await fetch(yes)).status}, then confirms: HTTP ${(await fetch(yes, { method: 'POST' })).status})`);
     const result = await handle.result();
     say(`the run finished: ${JSON.stringify({ outcome: result.outcome, hireSource: result.hireSource, responses: `${result.responsesReceived} of ${result.requiredReferences}` })}`);
-    const after = { leverCalls: (await leverState(fakeLever)).apiRequests, mails: (await mails(mailWeb)).length };
-    say(`this candidate's check cost ${after.leverCalls - before.leverCalls} Lever API calls and ${after.mails - before.mails} mails`);
+    const after = { leverCalls: (await leverState(fakeLever)).apiRequests, mails: (await mails(mailWeb)).length, texts: (await texts(smsWeb)).length };
+    say(`this candidate's check cost ${after.leverCalls - before.leverCalls} Lever API calls, ${after.mails - before.mails} mails and ${after.texts - before.texts} texts (to Ada's phone in Lever and the one she gave for Charles)`);
 
     process.stdout.write(`
 Where to look:
   the run in the Temporal UI   ${started?.urls.temporalUi ?? `http://localhost:${local.LOCAL_TEMPORAL_UI_PORT}`}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}
   find it from the CLI          temporal workflow list --query "RefcheckOpportunityId = '${opportunityId}'"
   the mails                     ${mailWeb}
+  the texts                     ${smsWeb}
   the note and link in Lever    ${fakeLever}/
   the report                    ${report}
 `);

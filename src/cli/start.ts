@@ -11,6 +11,7 @@ refcheck is running.
   api (webhooks, pages)   ${urls.api}
   Temporal UI             ${urls.temporalUi ?? `(external Temporal at ${stack.config.TEMPORAL_ADDRESS})`}
   mail caught locally     ${urls.mail}
+  texts caught locally    ${urls.sms}
   fake Lever              ${urls.fakeLever}  (API URL ${urls.fakeLever}/v1, API key "${DEMO_API_KEY}",
                           webhook settings ${urls.fakeLever}/_fake/settings/webhooks)
   admin API token         in .data/local/secrets.json

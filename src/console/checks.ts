@@ -16,10 +16,26 @@ export function describeStep(c: CheckRow, referees: Pick<Referee, 'status'>[]): 
   return c.hireOutcome ? 'Recording the hire outcome' : 'Report published; waiting for the hire outcome';
 }
 
+export const CONFIDENTIAL_REFUSED = 'Lever refused: confidential candidate';
+
+/**
+ * What to do about a confidential candidate Lever refused. Lever gives a key confidential access
+ * only when the key is made, so the fix is always a new key. `ticked`: the connection already says
+ * its key has that access, so the key it holds was made without it. `then`: the last step.
+ */
+export function confidentialFix(ticked: boolean, then: string): string {
+  const why = ticked
+    ? 'This connection says its API key has confidential access, but Lever refused the key: it was made without it.'
+    : 'This connection\'s API key has no confidential access.';
+  return `${why} In Lever, Settings › Integrations and API, make a new key with 'Allow access to confidential data' ticked (Lever sets it only when a key is made), `
+    + `paste it on the connection page and tick 'This key has confidential data access'; then ${then}.`;
+}
+
 const OUTCOME_WORDS: Record<string, string> = {
   hired: 'Done: hired', 'not-hired': 'Done: not hired', 'hire-unconfirmed': 'Done: hire not confirmed',
   archived: 'Stopped: archived in Lever', deleted: 'Stopped: deleted in Lever', cancelled: 'Cancelled in refcheck',
   'stale-trigger': 'Not started: not in the trigger stage', 'no-template': 'Not started: no template or no email', failed: 'Failed (see the Temporal run)',
+  'confidential-no-access': CONFIDENTIAL_REFUSED,
 };
 
 /**

@@ -10,7 +10,8 @@ import type { SecretBox } from '../secrets';
  * dropdown, the postings that carry a template's tag. They share the API key's rate-limit bucket
  * with the workers, so an admin clicking around never pushes a busy account over Lever's limit.
  */
-export type LeverSettings = { leverBaseUrl: string; apiKey: string };
+/** `confidentialAccess`: the connection's word that the key has Lever's confidential access (lists then include confidential records). */
+export type LeverSettings = { leverBaseUrl: string; apiKey: string; confidentialAccess?: boolean };
 export type LeverLimits = { leverRequestsPerSecond: number; leverBurst: number };
 
 export function consoleLeverClient(db: Db, box: SecretBox, limits: LeverLimits, s: LeverSettings): LeverClient {
@@ -18,6 +19,7 @@ export function consoleLeverClient(db: Db, box: SecretBox, limits: LeverLimits, 
   return new LeverClient({
     baseUrl: s.leverBaseUrl,
     apiKey: s.apiKey,
+    confidential: s.confidentialAccess,
     timeoutMs: 8_000,
     beforeRequest: async () => {
       const wait = await reserveLeverSlot(db, key, limits.leverRequestsPerSecond, limits.leverBurst);
@@ -42,7 +44,10 @@ export type KeyCheck =
  * Checks a key against Lever with cheap reads: the stages (which the dropdown needs anyway), then
  * one row of each resource refcheck reads. A refused key gets Lever's own message; a key that
  * works but lacks a permission says which ones. Writes (notes, links, tags) cannot be probed
- * without writing, so the page lists them for the admin to tick.
+ * without writing, so the page lists them for the admin to tick. Nor can confidential access:
+ * Lever documents no cheap read that a key without it fails (its lists quietly leave confidential
+ * records out), so the connection's box is the admin's word, and a confidential candidate Lever
+ * refuses ends its check `confidential-no-access` with the fix.
  */
 export async function checkLeverKey(client: LeverClient): Promise<KeyCheck> {
   let stages: Stage[];

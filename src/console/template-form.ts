@@ -53,6 +53,10 @@ export function parseTemplateForm(values: FormValues): FormResult {
       candidateSubject: f('mail_candidateSubject') || undefined, candidateIntro: f('mail_candidateIntro') || undefined,
       refereeSubject: f('mail_refereeSubject') || undefined, refereeIntro: f('mail_refereeIntro') || undefined,
     },
+    sms: {
+      enabled: values.sms_on === 'on', defaultCountry: f('sms_defaultCountry').toUpperCase() || undefined,
+      candidateText: f('sms_candidateText') || undefined, refereeText: f('sms_refereeText') || undefined,
+    },
     reminders: {
       intervalSeconds: seconds(f('rem_intervalDays')), maxCount: number(f('rem_maxCount')),
       quietHours: values.quiet_on === 'on' ? { start: f('quiet_start'), end: f('quiet_end'), timeZone: f('quiet_timeZone') } : null,
@@ -117,6 +121,7 @@ export function toFormValues(t: TemplateInput): FormValues {
     hm_name: s.hiringManager?.name ?? '', hm_email: s.hiringManager?.email ?? '',
     mail_candidateSubject: s.mail.candidateSubject ?? '', mail_candidateIntro: s.mail.candidateIntro ?? '',
     mail_refereeSubject: s.mail.refereeSubject ?? '', mail_refereeIntro: s.mail.refereeIntro ?? '',
+    sms_on: s.sms.enabled ? 'on' : '', sms_defaultCountry: s.sms.defaultCountry ?? '', sms_candidateText: s.sms.candidateText ?? '', sms_refereeText: s.sms.refereeText ?? '',
     rem_intervalDays: days(s.reminders.intervalSeconds), rem_maxCount: String(s.reminders.maxCount),
     quiet_on: s.reminders.quietHours ? 'on' : '', quiet_start: s.reminders.quietHours?.start ?? '20:00', quiet_end: s.reminders.quietHours?.end ?? '08:00',
     quiet_timeZone: s.reminders.quietHours?.timeZone ?? 'UTC',
@@ -181,6 +186,7 @@ export function fieldOf(path: PropertyKey[], rowOf: number[], refereeRowOf: numb
       return a === undefined || refereeRowOf[Number(a)] === undefined ? 'referees' : `r${refereeRowOf[Number(a)]}_${b ?? 'relationship'}`;
     case 'hiringManager': return `hm_${a ?? 'name'}`;
     case 'mail': return a ? `mail_${a}` : '_form';
+    case 'sms': return a === 'enabled' || !a ? 'sms_on' : `sms_${a}`;
     case 'reminders': return a === 'quietHours' ? `quiet_${b ?? 'start'}` : a === 'maxCount' ? 'rem_maxCount' : 'rem_intervalDays';
     case 'deadlines': return a === 'refereeSeconds' ? 'deadline_refereeDays' : 'deadline_candidateDays';
     case 'replaceAfterSeconds': return 'replaceAfterDays';

@@ -12,7 +12,7 @@ export type CheckStatus = (typeof CHECK_STATUSES)[number];
 const OUTCOMES: Record<Exclude<CheckStatus, 'running'>, string[]> = {
   concluded: ['hired', 'not-hired', 'hire-unconfirmed'],
   stopped: ['archived', 'deleted', 'cancelled'],
-  'not-started': ['stale-trigger', 'no-template', 'failed'],
+  'not-started': ['stale-trigger', 'no-template', 'confidential-no-access', 'failed'],
 };
 
 export type CheckFilter = { status?: CheckStatus; job?: string; connectionId?: string; q?: string; after?: { startedAt: Date; workflowId: string }; limit?: number };
@@ -83,6 +83,12 @@ export async function listChecks(db: Db, organisationId: string, f: CheckFilter 
 export async function findCheck(db: Db, organisationId: string, workflowId: string): Promise<CheckRow | undefined> {
   const [row] = await db.query<Row>(`${SELECT} where c.organisation_id = $1 and k.workflow_id = $2`, [organisationId, workflowId]);
   return row ? toRow(row) : undefined;
+}
+
+/** How many of the connection's checks (each as its latest run left it) ended with `outcome`. */
+export async function countChecksEnded(db: Db, connectionId: string, outcome: string): Promise<number> {
+  const [row] = await db.query<{ n: string }>('select count(*) as n from checks where connection_id = $1 and outcome = $2', [connectionId, outcome]);
+  return Number(row?.n ?? 0);
 }
 
 /** The jobs the organisation's checks were for, for the filter's dropdown. */

@@ -19,15 +19,18 @@ export async function recordCheckStarted(db: Db, c: CheckRun & { connectionId: s
      on conflict (workflow_id) do update set
        run_id = excluded.run_id, connection_id = excluded.connection_id, opportunity_id = excluded.opportunity_id,
        started_by = excluded.started_by, started_at = now(),
-       candidate_name = null, posting_title = null, request_id = null, outcome = null, finished_at = null
+       candidate_name = null, posting_title = null, candidate_phone = null, request_id = null, outcome = null, finished_at = null
      where checks.run_id <> excluded.run_id`,
     [c.workflowId, c.runId, c.connectionId, c.opportunityId, c.startedBy],
   );
 }
 
 /** Who the check is about, as Lever names them (the posting's title, not the template's position). */
-export async function setCheckCandidate(db: Db, c: CheckRun & { candidateName: string; postingTitle: string | null }): Promise<void> {
-  await db.query('update checks set candidate_name = $3, posting_title = $4 where workflow_id = $1 and run_id = $2', [c.workflowId, c.runId, c.candidateName, c.postingTitle]);
+export async function setCheckCandidate(db: Db, c: CheckRun & { candidateName: string; postingTitle: string | null; candidatePhone?: string | null }): Promise<void> {
+  await db.query(
+    'update checks set candidate_name = $3, posting_title = $4, candidate_phone = $5 where workflow_id = $1 and run_id = $2',
+    [c.workflowId, c.runId, c.candidateName, c.postingTitle, c.candidatePhone ?? null],
+  );
 }
 
 export async function setCheckRequest(db: Db, c: CheckRun & { requestId: string }): Promise<void> {

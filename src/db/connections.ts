@@ -17,13 +17,17 @@ export type Connection = {
   hireConfirmationDelaySeconds: number;
   ownerAnswerTimeoutSeconds: number;
   hireSync: HireSync;
+  /** the admin ticked "This key has confidential data access" in the console (Lever sets it only when a key is made) */
+  confidentialAccess: boolean;
 };
 
-export type NewConnection = Omit<Connection, 'apiKeyFingerprint'> & { signingTokens: Partial<Record<WebhookEvent, string>>; organisationId?: string | null };
+/** Connections made outside the console (CLI, tests) start without confidential access; the console sets it. */
+export type NewConnection = Omit<Connection, 'apiKeyFingerprint' | 'confidentialAccess'> & { signingTokens: Partial<Record<WebhookEvent, string>>; organisationId?: string | null };
 
 type Row = {
   id: string; name: string; lever_base_url: string; api_key_sealed: string; api_key_fingerprint: string;
   trigger_stage_id: string | null; enabled: boolean; hire_confirmation_delay_seconds: number; owner_answer_timeout_seconds: number; hire_sync: HireSync;
+  confidential_access: boolean;
 };
 
 export async function insertConnection(db: Db, box: SecretBox, c: NewConnection): Promise<void> {
@@ -55,11 +59,12 @@ export async function findConnection(db: Db, box: SecretBox, id: string): Promis
     hireConfirmationDelaySeconds: row.hire_confirmation_delay_seconds,
     ownerAnswerTimeoutSeconds: row.owner_answer_timeout_seconds,
     hireSync: row.hire_sync,
+    confidentialAccess: row.confidential_access,
   };
 }
 
 /** What the ingress needs for one delivery, in one query: the connection's settings and this event's token. */
-export type WebhookTarget = Omit<Connection, 'apiKey' | 'apiKeyFingerprint' | 'leverBaseUrl'> & { signingToken: string | null; enabled: boolean };
+export type WebhookTarget = Omit<Connection, 'apiKey' | 'apiKeyFingerprint' | 'leverBaseUrl' | 'confidentialAccess'> & { signingToken: string | null; enabled: boolean };
 
 export async function findWebhookTarget(db: Db, box: SecretBox, connectionId: string, event: string): Promise<WebhookTarget | undefined> {
   const [row] = await db.query<Row & { token_sealed: string | null }>(

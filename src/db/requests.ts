@@ -25,6 +25,8 @@ export type ReferenceRequest = NewRequest & {
   id: string; status: RequestStatus; createdAt: Date; concludedAt: Date | null;
   templateSnapshot: TemplateSettings | null; consentAt: Date | null; nominatedAt: Date | null;
   candidateIp: string | null; candidateUserAgent: string | null;
+  /** as Lever had it when the check started (see setCheckCandidate); texts need it in E.164 */
+  candidatePhone: string | null;
 };
 
 type Row = {
@@ -32,7 +34,7 @@ type Row = {
   candidate_name: string; candidate_email: string; posting_title: string | null; required_references: number;
   deadline_at: Date; status: RequestStatus; created_at: Date; concluded_at: Date | null;
   template_snapshot: TemplateSettings | null; consent_at: Date | null; nominated_at: Date | null;
-  candidate_ip: string | null; candidate_user_agent: string | null;
+  candidate_ip: string | null; candidate_user_agent: string | null; candidate_phone: string | null;
 };
 
 const toRequest = (r: Row): ReferenceRequest => ({
@@ -40,14 +42,17 @@ const toRequest = (r: Row): ReferenceRequest => ({
   templateId: r.template_id, candidateName: r.candidate_name, candidateEmail: r.candidate_email, postingTitle: r.posting_title,
   requiredReferences: r.required_references, deadlineAt: r.deadline_at, status: r.status, createdAt: r.created_at, concludedAt: r.concluded_at,
   templateSnapshot: r.template_snapshot, consentAt: r.consent_at, nominatedAt: r.nominated_at, candidateIp: r.candidate_ip, candidateUserAgent: r.candidate_user_agent,
+  candidatePhone: r.candidate_phone,
 });
 
 /** Idempotent per workflow run: a retried activity gets the request it created the first time. */
 export async function openRequest(db: Db, r: NewRequest): Promise<ReferenceRequest> {
   const [row] = await db.query<Row>(
     `insert into reference_requests (id, workflow_id, run_id, connection_id, opportunity_id, template_id,
-       candidate_name, candidate_email, posting_title, required_references, deadline_at, template_snapshot)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       candidate_name, candidate_email, posting_title, required_references, deadline_at, template_snapshot, candidate_phone)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+       -- The phone Lever gave this run's first read; it travels through Postgres, not the workflow's history.
+       (select candidate_phone from checks where workflow_id = $2 and run_id = $3))
      on conflict (run_id) do update set run_id = excluded.run_id
      returning *`,
     [`rq_${randomBytes(12).toString('base64url')}`, r.workflowId, r.runId, r.connectionId, r.opportunityId, r.templateId,

@@ -13,7 +13,7 @@ export async function person(browser: Browser, ip: string, userAgent: string): P
   return context.newPage();
 }
 
-export type Nominee = { name: string; email: string; relationship: string; title: string };
+export type Nominee = { name: string; email: string; relationship: string; title: string; phone?: string };
 
 export async function nominate(page: Page, link: string, nominees: Nominee[]) {
   await page.goto(link);
@@ -24,6 +24,7 @@ export async function nominate(page: Page, link: string, nominees: Nominee[]) {
     await page.fill(`[name=r${i}_company]`, 'Analytical Engines');
     await page.fill(`[name=r${i}_title]`, n.title);
     await page.fill(`[name=r${i}_worked]`, '1833-1842');
+    if (n.phone) await page.fill(`[name=r${i}_phone]`, n.phone);
   }
   await page.check('[name=consent]');
   await page.click('button:has-text("Send")');

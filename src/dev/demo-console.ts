@@ -71,6 +71,15 @@ export async function setUpInConsole(browser: Browser, o: {
   o.say(`the four webhook URLs are in Lever's settings with their tokens; Lever's Verify: ${verified.join(', ')}`);
   await page.fill('[name=delayDays]', String(o.hireDelaySeconds / 86_400));
   await page.click('text=Save the hire settings');
+
+  // The connection's default template also texts its invitations (to the SMS catcher), day or night.
+  await page.goto(`${o.apiUrl}/console/templates?connection=${connectionId}`);
+  await page.click('td[data-label=Name] a');
+  await page.check('[name=sms_on]');
+  await page.fill('[name=sms_defaultCountry]', 'US');
+  await page.uncheck('[name=quiet_on]');
+  await page.click('text=Save the template');
+  o.say('the default template now texts invitations and reminders too (quiet hours off for the demo)');
   await context.close();
   return connectionId;
 }

@@ -8,6 +8,7 @@ export async function post(url: string, body: object) {
 
 export type CaughtMail = { id: number; to: string[]; subject: string; text: string };
 export const mails = async (web: string) => (await (await fetch(`${web}/messages.json`)).json()) as CaughtMail[];
+export const texts = async (web: string) => (await (await fetch(`${web}/texts.json`)).json()) as unknown[];
 export const linkIn = (text: string, path: string) => new RegExp(`(https?://\\S+/${path}/\\S+)`).exec(text)?.[1];
 
 type FakeState = { apiRequests: number; opportunities: { id: string; notes: { value: string }[]; links: string[]; tags: string[] }[] };

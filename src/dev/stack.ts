@@ -7,6 +7,7 @@ import { setupLinkIfNeeded } from '../console/account-links';
 import { startFakeLever, seedDemo, type FakeLever } from '../fake-lever/server';
 import { localSecrets } from './local-secrets';
 import { startMailCatcher, type MailCatcher } from './mail-catcher';
+import { LOCAL_SMS_ACCOUNT_SID, LOCAL_SMS_AUTH_TOKEN, startSmsCatcher, type SmsCatcher } from './sms-catcher';
 import { startLocalPostgres } from './postgres';
 import { startProcess, waitUntil, type Managed } from './processes';
 import { projectRoot } from './project-root';
@@ -16,11 +17,12 @@ export const DEMO_API_KEY = 'demo-lever-api-key';
 
 export type LocalStack = {
   config: Config;
-  urls: { api: string; temporalUi?: string; mail: string; fakeLever: string; console: string };
+  urls: { api: string; temporalUi?: string; mail: string; sms: string; fakeLever: string; console: string };
   /** the one-time link that makes the console's first admin, while there is none */
   setupLink?: string;
   fakeLever: FakeLever;
   mail: MailCatcher;
+  sms: SmsCatcher;
   stop: () => Promise<void>;
 };
 
@@ -57,6 +59,9 @@ export async function startLocalStack(say: (line: string) => void): Promise<Loca
     say(`starting the mail catcher (SMTP ${local.LOCAL_MAIL_SMTP_PORT}, web ${local.LOCAL_MAIL_WEB_PORT}, files in .data/local/mail)`);
     const mail = await startMailCatcher({ smtpPort: local.LOCAL_MAIL_SMTP_PORT, webPort: local.LOCAL_MAIL_WEB_PORT, dir: join(data, 'mail') });
     stops.push(mail.close);
+    say(`starting the SMS catcher (Twilio's API and a page of texts on port ${local.LOCAL_SMS_PORT}, files in .data/local/sms)`);
+    const sms = await startSmsCatcher({ port: local.LOCAL_SMS_PORT, dir: join(data, 'sms') });
+    stops.push(sms.close);
     say(`starting a fake Lever (port ${local.LOCAL_FAKE_LEVER_PORT}, API key "${DEMO_API_KEY}", one demo candidate)`);
     const fakeLever = await startFakeLever({ port: local.LOCAL_FAKE_LEVER_PORT, apiKeys: [DEMO_API_KEY] });
     seedDemo(fakeLever);
@@ -80,10 +85,11 @@ export async function startLocalStack(say: (line: string) => void): Promise<Loca
     await waitUntil('the api at /readyz', async () => (await fetch(`http://127.0.0.1:${local.PORT}/readyz`)).ok, 60_000, 300);
     return {
       config,
-      urls: { api: config.PUBLIC_URL, temporalUi, mail: mail.webUrl!, fakeLever: fakeLever.origin, console: `${config.PUBLIC_URL}/console` },
+      urls: { api: config.PUBLIC_URL, temporalUi, mail: mail.webUrl!, sms: sms.apiUrl.replace('127.0.0.1', 'localhost'), fakeLever: fakeLever.origin, console: `${config.PUBLIC_URL}/console` },
       setupLink,
       fakeLever,
       mail,
+      sms,
       stop,
     };
   } catch (err) {
@@ -103,6 +109,14 @@ export function localConfig(databaseUrl?: string, temporalAddress?: string): Con
     PUBLIC_URL: `http://localhost:${local.PORT}`,
     SMTP_URL: `smtp://127.0.0.1:${local.LOCAL_MAIL_SMTP_PORT}`,
     INBOUND_SMTP_PORT: String(local.INBOUND_SMTP_PORT),
+    // The report PDF (a connection setting) renders in the Chromium the browser tests and the demo use, when there is one.
+    ...(existsSync(local.CHROMIUM_PATH) ? { CHROMIUM_PATH: local.CHROMIUM_PATH } : {}),
+    // Texts go to the local catcher through the real Twilio adapter.
+    SMS_PROVIDER: 'twilio',
+    TWILIO_API_URL: `http://127.0.0.1:${local.LOCAL_SMS_PORT}`,
+    TWILIO_ACCOUNT_SID: LOCAL_SMS_ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: LOCAL_SMS_AUTH_TOKEN,
+    SMS_FROM: '+15005550006',
   });
 }
 

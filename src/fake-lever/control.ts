@@ -12,7 +12,10 @@ import { WEBHOOK_EVENTS, type WebhookEvent, type Webhooks } from './webhooks';
 const Event = z.enum(WEBHOOK_EVENTS);
 const Subscription = z.object({ event: Event, url: z.url(), signingToken: z.string().min(8) });
 const Setting = z.object({ url: z.url().nullable(), signingToken: z.string().min(8).optional() });
-const NewCandidate = z.object({ id: z.string().min(1), name: z.string().min(1), emails: z.array(z.string()), stage: z.string(), owner: z.string().optional(), postingId: z.string().optional() });
+const NewCandidate = z.object({
+  id: z.string().min(1), name: z.string().min(1), emails: z.array(z.string()), stage: z.string(), owner: z.string().optional(), postingId: z.string().optional(),
+  phones: z.array(z.object({ value: z.string().min(1), type: z.string().nullable().default(null) })).optional(),
+});
 
 export function controlRoutes(store: Store, webhooks: Webhooks): express.Router {
   const r = express.Router();

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { LeverFault } from './store';
+import { badRequest, LeverFault } from './store';
 
 /**
  * Per-key permissions, as a Super Admin picks them when creating a Lever API key (lever-api.md
@@ -38,6 +38,22 @@ export const verbOf = (method: string) => (method === 'GET' || method === 'HEAD'
 
 /** Lever's 403 for a key lacking a permission: the code the console shows, the verb and the resource. */
 export const forbidden = (message: string) => new LeverFault(403, 'Forbidden', message);
+
+export const CONFIDENTIALITY = ['non-confidential', 'confidential', 'all'] as const;
+
+/**
+ * Which records a list shows, by Lever's `confidentiality` parameter. Lever's lists of postings and
+ * opportunities leave confidential records out by default, even for a key with confidential access
+ * ("so that confidential data is never shared by accident"; an integration asks for them on purpose:
+ * help.lever.co, "How do I create an API key with access to confidential data?"). A key without
+ * confidential access never gets them: whether Lever then refuses the request or filters quietly is
+ * undocumented, and the fake filters quietly.
+ */
+export function confidentialityFilter(wanted: string | null, access: Access): (confidential: boolean) => boolean {
+  const value = wanted ?? 'non-confidential';
+  if (!(CONFIDENTIALITY as readonly string[]).includes(value)) throw badRequest(`confidentiality must be one of ${CONFIDENTIALITY.join(', ')}`);
+  return (confidential) => (confidential ? access.confidential && value !== 'non-confidential' : value !== 'confidential');
+}
 
 /** Set per request by the permission middleware in server.ts; routes read it for confidential records. */
 export const setAccess = (res: Response, access: Access) => void (res.locals.leverAccess = access);

@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { fileRoutes } from './files';
 import { createLead, LeadBody } from './leads';
-import { accessOf, forbidden } from './permissions';
+import { accessOf, confidentialityFilter, forbidden } from './permissions';
 import { reply } from './respond';
 import { badRequest, POSTING_STATES, type Store } from './store';
 import { EXPANDABLE, type Expand, noteView, opportunityView, postingView, userView } from './views';
@@ -18,7 +18,7 @@ export function leverRoutes(store: Store, origin: () => string): express.Router 
     return wanted.length === 0 || values().some((v) => wanted.includes(v));
   };
 
-  // Without confidential access Lever refuses confidential records and leaves them out of lists.
+  // Without confidential access Lever refuses confidential records (lists leave them out: see confidentialityFilter).
   r.use('/opportunities/:id', (req, res, next) => {
     const o = store.opportunities.get(String(req.params.id));
     if (o && store.isConfidential(o) && !accessOf(res).confidential) throw forbidden(`This API key does not have confidential access: opportunity ${o.id} is confidential`);
@@ -36,9 +36,10 @@ export function leverRoutes(store: Store, origin: () => string): express.Router 
     // Email lookups ignore case, as Lever's do; the other filters match exactly.
     const emails = q.getAll('email').map((e) => e.toLowerCase());
     const archived = booleanParam(q.get('archived'), 'archived');
+    const shown = confidentialityFilter(q.get('confidentiality'), accessOf(res));
     const all = [...store.opportunities.values()].filter(
       (o) =>
-        (accessOf(res).confidential || !store.isConfidential(o)) &&
+        shown(store.isConfidential(o)) &&
         (archived === null || (o.archived !== null) === archived) &&
         (emails.length === 0 || o.emails.some((e) => emails.includes(e.toLowerCase()))) &&
         anyOf(req, 'stage_id', () => [o.stage]) &&
@@ -115,8 +116,9 @@ export function leverRoutes(store: Store, origin: () => string): express.Router 
     for (const s of params(req).getAll('state')) {
       if (!(POSTING_STATES as readonly string[]).includes(s)) throw badRequest(`state must be one of ${POSTING_STATES.join(', ')}`);
     }
+    const shown = confidentialityFilter(params(req).get('confidentiality'), accessOf(res));
     const all = [...store.postings.values()].filter(
-      (p) => (accessOf(res).confidential || !p.confidential) && anyOf(req, 'tag', () => p.tags) && anyOf(req, 'state', () => [p.state]),
+      (p) => shown(p.confidential) && anyOf(req, 'tag', () => p.tags) && anyOf(req, 'state', () => [p.state]),
     );
     reply(res, 200, paginate(req, all.map((p) => postingView(p, origin()))));
   });

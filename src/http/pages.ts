@@ -3,7 +3,8 @@ import { findHireQuestion } from '../db/hire-questions';
 import { findRequest } from '../db/requests';
 import { answerHireQuestion } from '../hire-answers';
 import type { LinkPurpose } from '../links';
-import { loadReport, reportSummaryLine } from '../reports/report';
+import { loadReport } from '../reports/report';
+import { renderReportHtml } from '../reports/report-html';
 import { renderHtml } from '../views';
 import type { AppDeps } from './app';
 import { fmt, message, verifyLink } from './page-helpers';
@@ -22,10 +23,7 @@ export function pagesRouter(deps: AppDeps) {
     if (!claims) return;
     const report = await loadReport(deps.db, claims.sub);
     if (!report) return message(res, 404, 'Report not found', 'This reference request no longer exists.');
-    // The timeline needs the hour: a referee answering a minute after opening is the point.
-    const fmtTime = (d: Date) => `${fmt(d)}, ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' })} UTC`;
-    const view = { report, summary: reportSummaryLine(report), expiresAt: new Date(claims.exp), fmt, fmtTime };
-    res.set('cache-control', 'no-store').send(renderHtml('pages/report.eta', view));
+    res.set('cache-control', 'no-store').send(renderReportHtml(report, { expiresAt: new Date(claims.exp) }));
   });
 
   // GET shows a confirmation button; only the POST records. Mail scanners open links on their own,

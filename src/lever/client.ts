@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ArchiveReason, LeverErrorBody, Note, Opportunity, Posting, Stage, User, dataOf, pageOf } from './schemas';
+import { ArchiveReason, LeverErrorBody, LeverFile, Note, Opportunity, Posting, Stage, User, dataOf, pageOf } from './schemas';
 
 /**
  * A Lever API failure. `retryable` is true for what may pass on a later attempt (429, 5xx, network,
@@ -30,6 +30,11 @@ export type LeverClientOptions = {
   /** Waits for a rate-limit slot; called once before every HTTP request. */
   beforeRequest?: () => Promise<void>;
   timeoutMs?: number;
+  /**
+   * The key has Lever's confidential access (the connection says so): lists then ask for confidential
+   * records too. Lever leaves them out of lists unless asked (`confidentiality`, default non-confidential).
+   */
+  confidential?: boolean;
 };
 
 export class LeverClient {
@@ -79,7 +84,7 @@ export class LeverClient {
 
   /** Every opportunity whose contact has this email (Lever matches emails case-insensitively). */
   async findOpportunitiesByEmail(email: string): Promise<Opportunity[]> {
-    return this.listAll(`/opportunities?email=${enc(email)}`, Opportunity);
+    return this.listAll(`/opportunities?email=${enc(email)}${this.confidentiality}`, Opportunity);
   }
 
   /** A new candidate or lead; Lever requires `perform_as` (a user id) and dedupes the contact by email. */
@@ -99,7 +104,11 @@ export class LeverClient {
 
   /** Postings carrying `tag` (Lever's `tag` filter). */
   async listPostingsByTag(tag: string): Promise<Posting[]> {
-    return this.listAll(`/postings?tag=${enc(tag)}`, Posting);
+    return this.listAll(`/postings?tag=${enc(tag)}${this.confidentiality}`, Posting);
+  }
+
+  private get confidentiality(): string {
+    return this.opts.confidential ? '&confidentiality=all' : '';
   }
 
   /** One cheap read, to learn whether the key may read `path` at all (403 says it may not). */
@@ -134,14 +143,27 @@ export class LeverClient {
     await this.request('PUT', `/opportunities/${enc(opportunityId)}/archived`, undefined, { reason: reasonId });
   }
 
+  /** Every file on the opportunity (name, size, id; not the content). */
+  async listFiles(opportunityId: string): Promise<LeverFile[]> {
+    return this.listAll(`/opportunities/${enc(opportunityId)}/files`, LeverFile);
+  }
+
+  /** One file, as Lever takes it: multipart/form-data with the content in the field `file`. */
+  async uploadFile(opportunityId: string, file: { name: string; mimeType: string; content: Uint8Array }): Promise<LeverFile> {
+    const form = new FormData();
+    form.append('file', new Blob([file.content], { type: file.mimeType }), file.name);
+    return (await this.request('POST', `/opportunities/${enc(opportunityId)}/files`, dataOf(LeverFile), form)).data;
+  }
+
   private async request<S extends z.ZodTypeAny>(method: string, path: string, schema?: S, body?: unknown): Promise<z.infer<S>> {
     await this.opts.beforeRequest?.();
     let res: Response;
     try {
       res = await fetch(this.opts.baseUrl.replace(/\/$/, '') + path, {
         method,
-        headers: { authorization: this.auth, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
+        // A form sets its own content type (multipart, with the boundary); anything else is JSON.
+        headers: { authorization: this.auth, accept: 'application/json', ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}) },
+        body: body instanceof FormData ? body : body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15_000),
       });
     } catch (err) {

@@ -46,6 +46,7 @@ export const Opportunity = z
     id: z.string(),
     name: z.string().nullish(),
     emails: z.array(z.string()).default([]),
+    phones: z.array(z.object({ value: z.string(), type: z.string().nullish() }).loose()).default([]),
     stage: IdOrObject.nullish(),
     tags: z.array(z.string()).default([]),
     links: z.array(z.string()).default([]),
@@ -68,6 +69,10 @@ export type Stage = z.infer<typeof Stage>;
 export const ArchiveReason = z.object({ id: z.string(), text: z.string(), type: z.string().optional() }).loose();
 
 export const LeverErrorBody = z.object({ code: z.string(), message: z.string() }).loose();
+
+/** A file on an opportunity: Lever documents `{id, name, ext, size, uploadedAt, downloadUrl}`. */
+export const LeverFile = z.object({ id: z.string(), name: z.string(), size: z.number().nullish() }).loose();
+export type LeverFile = z.infer<typeof LeverFile>;
 
 export const dataOf = <T extends z.ZodTypeAny>(item: T) => z.object({ data: item });
 export const pageOf = <T extends z.ZodTypeAny>(item: T) =>

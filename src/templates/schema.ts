@@ -52,6 +52,17 @@ export const TemplateSettings = z
         refereeIntro: z.string().trim().max(2000).optional(),
       })
       .default({}),
+    /** Text messages beside the mails: invitations and reminders, to whoever has a phone number, by the same quiet hours and cap. */
+    sms: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** For numbers written without a country code, e.g. 'US' reads (415) 555-0100 as +14155550100. */
+        defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code, e.g. US or GB').optional(),
+        /** The texts' first line; the link follows it. */
+        candidateText: z.string().trim().max(300).optional(),
+        refereeText: z.string().trim().max(300).optional(),
+      })
+      .default({ enabled: false }),
     reminders: z
       .object({
         intervalSeconds: z.number().int().min(1).max(30 * 86_400).default(2 * 86_400),

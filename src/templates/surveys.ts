@@ -52,6 +52,7 @@ export function defaultTemplateSettings(overrides: Partial<TemplateSettings> = {
     ],
     hiringManager: null,
     mail: {},
+    sms: { enabled: false },
     reminders: { intervalSeconds: 2 * 86_400, maxCount: 3, quietHours: { start: '20:00', end: '08:00', timeZone: 'UTC' } },
     deadlines: { candidateSeconds: 5 * 86_400, refereeSeconds: 7 * 86_400 },
     replaceAfterSeconds: 3 * 86_400,

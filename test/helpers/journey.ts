@@ -50,7 +50,7 @@ export const refereesOf = (opportunityId: string) => [
  * The candidate names two referees on their page and both answer on theirs, each from their own
  * address and browser, through the links refcheck mailed them. Ratings average 4.5.
  */
-export async function giveReferences(stack: Stack, opportunityId: string, opts: { answer?: number } = {}) {
+export async function giveReferences(stack: Stack, opportunityId: string, opts: { answer?: number; optIn?: boolean } = {}) {
   const invitation = await stack.catcher.waitFor((m) => m.to.includes(candidateEmail(opportunityId)) && Boolean(linkIn(m.text, 'candidate')));
   const candidate = new Visitor('', { ip: '198.51.100.10', userAgent: 'CandidatePhone/1.0' });
   const page = linkIn(invitation.text, 'candidate')!;
@@ -70,6 +70,8 @@ export async function giveReferences(stack: Stack, opportunityId: string, opts: 
     const answered = await visitor.post(link, {
       name: r.name, title: 'Engineer', company: 'Analytical Engines', relationship: r.relationship,
       q_overall: overall, q_reliability: reliability, q_collaboration: collaboration, q_rehire: 'Yes, gladly', q_strengths: r.strengths,
+      // The first referee would like to hear about jobs: a prospect.
+      ...(opts.optIn && i === 0 ? { opt_in_jobs: 'yes' } : {}),
     }, {}, '/answer');
     if (answered.status !== 303) throw new Error(`answer failed (${answered.status}): ${answered.html.slice(0, 500)}`);
   }

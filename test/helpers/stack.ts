@@ -11,7 +11,8 @@ import { insertTemplate } from '../../src/db/templates';
 import type { TemplateSettings } from '../../src/templates/schema';
 import { defaultTemplateSettings } from '../../src/templates/surveys';
 import { startMailCatcher } from '../../src/dev/mail-catcher';
-import { startFakeLever } from '../../src/fake-lever/server';
+import { startSmsCatcher } from '../../src/dev/sms-catcher';
+import { startFakeLever, type KeyPermissions } from '../../src/fake-lever/server';
 import { buildApp } from '../../src/http/app';
 import { LinkSigner } from '../../src/links';
 import { createLogger } from '../../src/logger';
@@ -20,7 +21,7 @@ import { createMailer } from '../../src/mail/mailer';
 import { ReferenceChecks } from '../../src/reference-checks';
 import { SecretBox } from '../../src/secrets';
 import { createWorker } from '../../src/worker';
-import { suiteEnv } from './env';
+import { loadTestEnv, suiteEnv } from './env';
 
 export const TRIGGER_STAGE = 'stage-refcheck';
 export const API_KEY = 'test-api-key';
@@ -39,7 +40,11 @@ export type StackOptions = {
   templateSettings?: Partial<TemplateSettings>;
   /** the key the connection holds; the fake Lever accepts only API_KEY */
   apiKey?: string;
+  /** the fake Lever's per-key permissions (a key named here is accepted too), e.g. a key without confidential access */
+  keyPermissions?: KeyPermissions;
   leverRequestsPerSecond?: number;
+  /** false: the worker has no Chromium (CHROMIUM_PATH unset), as in an image built without it */
+  chromium?: boolean;
   /** a database of its own, empty of accounts: for tests that start as a new customer (the setup link) */
   freshDatabase?: boolean;
   /** collects the api's log lines (at info) for assertions about what is logged */
@@ -54,8 +59,9 @@ export type StackOptions = {
 export async function startStack(opts: StackOptions = {}) {
   quietTemporalRuntime();
   const env = suiteEnv();
-  const fake = await startFakeLever({ port: 0, apiKeys: [API_KEY] });
+  const fake = await startFakeLever({ port: 0, apiKeys: [API_KEY], keyPermissions: opts.keyPermissions });
   const catcher = await startMailCatcher({ smtpPort: 0 });
+  const sms = await startSmsCatcher({ port: 0 });
   const server: Server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -71,7 +77,13 @@ export async function startStack(opts: StackOptions = {}) {
     INBOUND_MAIL_SECRET: randomBytes(24).toString('hex'),
     SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}`,
     INBOUND_MAIL_DOMAIN: 'reply.refcheck.test',
+    SMS_PROVIDER: 'twilio',
+    TWILIO_API_URL: sms.apiUrl,
+    TWILIO_ACCOUNT_SID: sms.accountSid,
+    TWILIO_AUTH_TOKEN: sms.authToken,
+    SMS_FROM: '+15005550006',
     LOG_LEVEL: 'silent',
+    ...(opts.chromium === false ? {} : { CHROMIUM_PATH: loadTestEnv().CHROMIUM_PATH }),
     ...(opts.leverRequestsPerSecond ? { LEVER_REQUESTS_PER_SECOND: String(opts.leverRequestsPerSecond) } : {}),
   });
   const db = createDb(config.DATABASE_URL, 5);
@@ -132,7 +144,7 @@ export async function startStack(opts: StackOptions = {}) {
   }
 
   return {
-    config, db, box, links, logger, fake, catcher, client, checks, organisationId, connectionId, signingTokens, apiUrl, inboundSmtpPort: inbound.port, worker,
+    config, db, box, links, logger, fake, catcher, sms, client, checks, organisationId, connectionId, signingTokens, apiUrl, inboundSmtpPort: inbound.port, worker,
     deliver, seedCandidate,
     async close() {
       await worker?.close();
@@ -141,6 +153,7 @@ export async function startStack(opts: StackOptions = {}) {
       await connection.close();
       await db.close();
       await catcher.close();
+      await sms.close();
       await fake.close();
     },
   };

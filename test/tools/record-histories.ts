@@ -13,6 +13,9 @@ import { projectRoot } from '../../src/dev/project-root';
 import { temporalBinary } from '../../src/dev/temporal-server';
 import { suiteEnv } from '../helpers/env';
 import { listReferees } from '../../src/db/referees';
+import { setAttachReportPdf } from '../../src/db/report-pdfs';
+import { insertTemplate } from '../../src/db/templates';
+import { defaultTemplateSettings } from '../../src/templates/surveys';
 import { refereeWorkflowId } from '../../workflows/definitions';
 import { giveReferences, handleFor, startCheck, until, waitForStatus } from '../helpers/journey';
 import { candidateEmail, TRIGGER_STAGE } from '../helpers/stack';
@@ -79,4 +82,20 @@ runWithStack({ hireConfirmationDelaySeconds: 2, ownerAnswerTimeoutSeconds: 2 }, 
   await stack.deliver('candidateStageChange', { opportunityId: opp, toStageId: TRIGGER_STAGE });
   await handleFor(stack, opp).result();
   await save('stale-trigger', opp);
+
+  // Texts on (a template chosen by tag), reminders texted, and the report attached as a PDF.
+  await insertTemplate(stack.db, stack.connectionId, {
+    id: 'tpl-rec-texting', name: 'Texting', atsTag: 'texting', isDefault: false,
+    settings: defaultTemplateSettings({ sms: { enabled: true, defaultCountry: 'US' }, reminders: { intervalSeconds: 1, maxCount: 1, quietHours: null } }),
+  });
+  await setAttachReportPdf(stack.db, stack.organisationId, stack.connectionId, true);
+  opp = stack.seedCandidate('opp-rec-texting', ['texting']);
+  stack.fake.store.opportunity(opp).phones = [{ value: '+1 415 555 2671', type: 'mobile' }];
+  run = await startCheck(stack, opp);
+  await until('the candidate texted', () => stack.sms.texts.some((t) => t.to === '+14155552671'));
+  await giveReferences(stack, opp);
+  await waitForStatus(run.handle, (s) => s.step === 'awaiting-hire-outcome' || s.step === 'awaiting-owner-answer', 60_000);
+  await stack.deliver('candidateHired', { opportunityId: opp });
+  await run.handle.result();
+  await save('texts-and-pdf', opp);
 });

@@ -3,12 +3,16 @@ import { z } from 'zod';
 import { audit, listAudit } from '../../db/accounts';
 import { CHECK_STATUSES, findCheck, listCheckJobs, listChecks, type CheckRow, type CheckStatus } from '../../db/check-list';
 import { findWebhookTarget } from '../../db/connections';
-import { listOrgConnections } from '../../db/console-connections';
+import { findOrgConnection, listOrgConnections, openOrgApiKey } from '../../db/console-connections';
 import { listReferees, listRefereesOf } from '../../db/referees';
+import { findReportPdf } from '../../db/report-pdfs';
+import { listTexts } from '../../db/sent-texts';
 import { integrityFlags } from '../../reports/integrity';
 import { referenceCheckWorkflowId } from '../../../workflows/definitions';
 import type { AppDeps } from '../app';
-import { describeStep, opportunityIdFrom } from '../../console/checks';
+import { CONFIDENTIAL_REFUSED, confidentialFix, describeStep, opportunityIdFrom } from '../../console/checks';
+import { consoleLeverClient } from '../../console/lever-account';
+import { opportunityRefusedAsConfidential } from '../../lever/confidential';
 import { decodeCursor, encodeCursor, formStrings, text } from './forms';
 import { consoleMessage, page, redirectWith, route, signedIn } from './render';
 
@@ -82,11 +86,23 @@ export function checksRoutes(router: Router, deps: AppDeps) {
     if (!opportunityId) return again({ opportunity: 'Paste the candidate\'s Lever URL or opportunity id.' });
     const target = await findWebhookTarget(deps.db, deps.box, connection.id, 'candidateStageChange');
     if (!target?.triggerStageId) return again({ connection: 'Finish this connection\'s setup first: choose its trigger stage.' });
+    if (await refusedAsConfidential(me.organisationId, connection, opportunityId)) {
+      return again({ opportunity: `${CONFIDENTIAL_REFUSED}. ${confidentialFix(connection.confidentialAccess, 'start the check again')}` });
+    }
     const { outcome, workflowId } = await deps.checks.start({ ...target, triggerStageId: target.triggerStageId }, opportunityId, Date.now(), { startedBy: `console:${me.id}`, manual: true });
     await audit(deps.db, { organisationId: me.organisationId, accountId: me.id, action: 'check.started', target: workflowId, detail: { outcome } });
     const said = { started: 'Started. The candidate is invited once refcheck has read them from Lever.', restarted: 'Started again.', duplicate: 'This candidate\'s check is already running.', 'already-completed': 'This candidate\'s check has already finished; restart it from its page if needed.' }[outcome];
     redirectWith(req, res, `/console/checks/${connection.id}/${encodeURIComponent(opportunityId)}`, said);
   }));
+
+  /** Whether Lever refuses the candidate to the connection's key as confidential (asked before a console start). */
+  async function refusedAsConfidential(organisationId: string, connection: { id: string; leverBaseUrl: string; confidentialAccess: boolean }, opportunityId: string) {
+    const apiKey = await openOrgApiKey(deps.db, deps.box, organisationId, connection.id);
+    if (!apiKey) return false;
+    const limits = { leverRequestsPerSecond: deps.config.LEVER_REQUESTS_PER_SECOND, leverBurst: deps.config.LEVER_BURST };
+    const client = consoleLeverClient(deps.db, deps.box, limits, { leverBaseUrl: connection.leverBaseUrl, apiKey, confidentialAccess: connection.confidentialAccess });
+    return opportunityRefusedAsConfidential(client, opportunityId);
+  }
 
   /** The organisation's check named in the URL, or a 404 page. */
   async function load(req: Request, res: Response): Promise<CheckRow | undefined> {
@@ -98,10 +114,14 @@ export function checksRoutes(router: Router, deps: AppDeps) {
   async function show(res: Response, c: CheckRow, extra: Record<string, unknown> = {}) {
     const me = signedIn(res);
     const referees = c.request ? (await listReferees(deps.db, c.request.id)).filter((r) => r.status !== 'replaced') : [];
+    const ticked = c.outcome === 'confidential-no-access' && Boolean((await findOrgConnection(deps.db, me.organisationId, c.connectionId))?.confidentialAccess);
     page(res, 'check', {
       title: c.candidateName ?? c.opportunityId, section: 'checks', check: c, path: checkPath(c), step: describeStep(c, referees), referees,
       flags: c.request ? integrityFlags(c.request, referees) : [], temporalUrl: temporalLink(c.workflowId), actions: availableActions(c),
-      audit: await listAudit(deps.db, me.organisationId, { target: c.workflowId, limit: 20 }), labels: ACTIONS, ...extra,
+      audit: await listAudit(deps.db, me.organisationId, { target: c.workflowId, limit: 20 }), labels: ACTIONS,
+      reportPdf: c.request ? await findReportPdf(deps.db, c.request.id) : undefined,
+      texts: c.request ? await listTexts(deps.db, c.request.id) : [],
+      confidentialFix: c.outcome === 'confidential-no-access' ? confidentialFix(ticked, 'restart the check') : undefined, ...extra,
     });
   }
 
@@ -187,7 +207,7 @@ function availableActions(c: CheckRow): (Action | 'resend-referee')[] {
     return out;
   }
   // A finished check may run again when it did nothing for the candidate or was stopped or failed.
-  return ['stale-trigger', 'no-template', 'failed', 'cancelled'].includes(c.outcome ?? '') || c.request?.status === 'expired' ? ['restart'] : [];
+  return ['stale-trigger', 'no-template', 'confidential-no-access', 'failed', 'cancelled'].includes(c.outcome ?? '') || c.request?.status === 'expired' ? ['restart'] : [];
 }
 
 function actionOf(req: Request, c: CheckRow): Action | 'resend-referee' | undefined {

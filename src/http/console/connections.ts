@@ -2,12 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { audit } from '../../db/accounts';
+import { countChecksEnded } from '../../db/check-list';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../../db/connections';
 import {
   deleteOrgConnection, findOrgConnection, insertOrgConnection, listOrgConnections, openOrgApiKey, setEnabled, setTriggerStage,
   setWebhookTokens, updateHireSettings, updateLeverAccount, webhookStatuses, type ConnectionSummary,
 } from '../../db/console-connections';
+import { attachReportPdfSetting, setAttachReportPdf } from '../../db/report-pdfs';
 import { LEVER_HOSTS, webhookUrl } from '../../connections/create';
+import { confidentialFix } from '../../console/checks';
 import { checkLeverKey, consoleLeverClient, explain } from '../../console/lever-account';
 import { seedDefaultTemplate } from '../../templates/seed';
 import type { AppDeps } from '../app';
@@ -101,9 +104,14 @@ export function connectionsRoutes(router: Router, deps: AppDeps) {
       stagesProblem = explain(err, 'Stages (read)');
     }
     const statuses = await webhookStatuses(deps.db, connection.id);
+    // Checks Lever refused as confidential, while the box says the key has no such access: the fix is a new key.
+    const confidentialRefusals = connection.confidentialAccess ? 0 : await countChecksEnded(deps.db, connection.id, 'confidential-no-access');
     page(res, 'connection', {
       title: connection.name, section: 'connections', connection, environment: environmentOf(connection.leverBaseUrl),
-      stages, stagesProblem,
+      stages, stagesProblem, confidentialRefusals,
+      confidentialFix: confidentialFix(false, 'restart those checks'),
+      // Whether the worker can render it: the api and worker run one image with one environment (docker-compose.yml).
+      reportPdf: { on: await attachReportPdfSetting(deps.db, connection.id), chromium: Boolean(deps.config.CHROMIUM_PATH) },
       webhooks: WEBHOOK_STEPS.map((s) => ({ ...s, url: webhookUrl(deps.config.PUBLIC_URL, connection.id, s.event), tokenSet: connection.tokensSet.includes(s.event), status: statuses.find((x) => x.event === s.event) })),
       formSection: form.section, values: form.values ?? {}, errors: form.errors ?? {}, problems: [],
     }, form.status ?? 200);
@@ -184,6 +192,17 @@ export function connectionsRoutes(router: Router, deps: AppDeps) {
       hireSync: form.data.archive ? 'archive-as-hired' : 'note-and-tag',
     });
     await done(req, res, 'connection.hire-settings', 'Hire settings saved. They apply to checks that start from now on.');
+  }));
+
+  router.post('/console/connections/:id/report-pdf', route(async (req, res) => {
+    const c = await load(req, res);
+    if (!c) return;
+    const attach = req.body?.attach === 'on';
+    await setAttachReportPdf(deps.db, signedIn(res).organisationId, c.id, attach);
+    const noChromium = attach && !deps.config.CHROMIUM_PATH ? ' Chromium is not installed on the worker, though: checks will skip the PDF until it is.' : '';
+    await done(req, res, 'connection.report-pdf', attach
+      ? `Reports will be attached to candidates in Lever as PDFs, from the next report on (running checks included).${noChromium}`
+      : 'Reports will no longer be attached to candidates in Lever as PDFs.', { attach });
   }));
 
   router.post('/console/connections/:id/enabled', route(async (req, res) => {

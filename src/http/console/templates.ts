@@ -134,13 +134,14 @@ export function templatesRoutes(router: Router, deps: AppDeps) {
       types: QUESTION_TYPES, kinds: REFEREE_KINDS,
       tagHint: atsTagHint({ atsTag: tag ? tag.toLowerCase() : null, isDefault: p.values.isDefault === 'on' }),
       savedTag: p.template?.atsTag?.trim().toLowerCase(), postings: live.postings, postingsProblem: live.problem,
+      smsAvailable: deps.config.SMS_PROVIDER !== 'none',
     }, p.status ?? 200);
   }
 
   async function postingsOf(res: Response, connection: ConnectionSummary, tag: string) {
     const apiKey = await openOrgApiKey(deps.db, deps.box, signedIn(res).organisationId, connection.id);
     if (!apiKey) return { postings: [], problem: 'This connection has no API key, so Lever cannot be asked.' };
-    return postingsWithTag(deps.db, deps.box, limits, { leverBaseUrl: connection.leverBaseUrl, apiKey }, tag);
+    return postingsWithTag(deps.db, deps.box, limits, { leverBaseUrl: connection.leverBaseUrl, apiKey, confidentialAccess: connection.confidentialAccess }, tag);
   }
 
   /** Runs the write; a broken unique index comes back as an error beside the tag or the default box. */
