@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { caughtList } from './caught';
 
 export type CaughtMail = { id: number; from: string; to: string[]; subject: string; text: string; html: string; replyTo?: string; messageId?: string; receivedAt: Date; raw: Buffer };
 
@@ -21,8 +22,8 @@ export type MailCatcher = {
  */
 export async function startMailCatcher(opts: { smtpPort: number; webPort?: number; dir?: string; host?: string }): Promise<MailCatcher> {
   const host = opts.host ?? '127.0.0.1';
-  const messages: CaughtMail[] = [];
-  const waiters: { match: (m: CaughtMail) => boolean; resolve: (m: CaughtMail) => void }[] = [];
+  const caught = caughtList<CaughtMail>('mail');
+  const messages = caught.items;
   if (opts.dir) mkdirSync(opts.dir, { recursive: true });
 
   const smtp = new SMTPServer({
@@ -38,12 +39,8 @@ export async function startMailCatcher(opts: { smtpPort: number; webPort?: numbe
         simpleParser(raw)
           .then((parsed) => {
             const mail = toCaught(messages.length + 1, parsed, session.envelope.rcptTo.map((r) => r.address), raw);
-            messages.push(mail);
             if (opts.dir) writeFileSync(join(opts.dir, `${String(mail.id).padStart(4, '0')}.eml`), raw);
-            for (const w of [...waiters]) if (w.match(mail)) {
-              waiters.splice(waiters.indexOf(w), 1);
-              w.resolve(mail);
-            }
+            caught.add(mail);
             callback();
           })
           .catch((err: Error) => callback(err));
@@ -73,18 +70,7 @@ export async function startMailCatcher(opts: { smtpPort: number; webPort?: numbe
     smtpPort,
     webUrl: webPort ? `http://localhost:${webPort}` : undefined,
     messages,
-    waitFor(match, timeoutMs = 30_000) {
-      const found = messages.find(match);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const waiter = { match, resolve: (m: CaughtMail) => { clearTimeout(timer); resolve(m); } };
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`no matching mail within ${timeoutMs} ms (${messages.length} caught)`));
-        }, timeoutMs);
-        waiters.push(waiter);
-      });
-    },
+    waitFor: caught.waitFor,
     async close() {
       await new Promise<void>((r) => smtp.close(() => r()));
       if (web) await new Promise<void>((r) => web!.close(() => r()));

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import express, { type Request, type Response } from 'express';
+import { caughtList } from './caught';
 
 export type CaughtText = { sid: string; to: string; from: string; body: string; segments: number; createdAt: Date };
 
@@ -32,8 +33,8 @@ export const LOCAL_SMS_AUTH_TOKEN = 'local-sms-catcher';
  */
 export async function startSmsCatcher(opts: { port: number; dir?: string; host?: string }): Promise<SmsCatcher> {
   const host = opts.host ?? '127.0.0.1';
-  const texts: CaughtText[] = [];
-  const waiters: { match: (t: CaughtText) => boolean; resolve: (t: CaughtText) => void }[] = [];
+  const caught = caughtList<CaughtText>('text');
+  const texts = caught.items;
   const refusals = new Map<string, number>();
   let lostAnswers = 0;
   if (opts.dir) mkdirSync(opts.dir, { recursive: true });
@@ -66,12 +67,8 @@ export async function startSmsCatcher(opts: { port: number; dir?: string; host?:
             : refusals.has(to) ? [refusals.get(to)!, 'Attempt to send to unsubscribed recipient'] as const : undefined;
     if (problem) return void error(res, 400, problem[0], problem[1]);
     const text: CaughtText = { sid: `SM${randomBytes(16).toString('hex')}`, to, from: form.MessagingServiceSid ?? form.From ?? '', body, segments: segmentsOf(body), createdAt: new Date() };
-    texts.push(text);
-    if (opts.dir) writeFileSync(join(opts.dir, `${String(texts.length).padStart(4, '0')}.json`), JSON.stringify(view(text), null, 2));
-    for (const w of [...waiters]) if (w.match(text)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(text);
-    }
+    if (opts.dir) writeFileSync(join(opts.dir, `${String(texts.length + 1).padStart(4, '0')}.json`), JSON.stringify(view(text), null, 2));
+    caught.add(text);
     if (lostAnswers > 0) {
       lostAnswers -= 1;
       return void error(res, 500, 20500, 'Internal Server Error');
@@ -104,18 +101,7 @@ export async function startSmsCatcher(opts: { port: number; dir?: string; host?:
     accountSid: LOCAL_SMS_ACCOUNT_SID,
     authToken: LOCAL_SMS_AUTH_TOKEN,
     texts,
-    waitFor(match, timeoutMs = 30_000) {
-      const found = texts.find(match);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const waiter = { match, resolve: (t: CaughtText) => { clearTimeout(timer); resolve(t); } };
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`no matching text within ${timeoutMs} ms (${texts.length} caught)`));
-        }, timeoutMs);
-        waiters.push(waiter);
-      });
-    },
+    waitFor: caught.waitFor,
     failAfterAccepting: (n) => void (lostAnswers = n),
     refuse: (to, code) => void refusals.set(to, code),
     close: () => new Promise<void>((r) => server.close(() => r())),
