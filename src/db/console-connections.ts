@@ -10,16 +10,18 @@ export type ConnectionSummary = {
   id: string; name: string; leverBaseUrl: string; enabled: boolean; triggerStageId: string | null; apiKeyHint: string | null;
   confidentialAccess: boolean; hireConfirmationDelaySeconds: number; ownerAnswerTimeoutSeconds: number; hireSync: HireSync;
   tokensSet: WebhookEvent[]; runningChecks: number;
+  /** days a concluded check's personal data is kept (src/db/retention.ts) */
+  retentionDays: number;
 };
 
 type Row = {
   id: string; name: string; lever_base_url: string; enabled: boolean; trigger_stage_id: string | null; api_key_hint: string | null;
   confidential_access: boolean; hire_confirmation_delay_seconds: number; owner_answer_timeout_seconds: number; hire_sync: HireSync;
-  tokens: WebhookEvent[] | null; running: string;
+  tokens: WebhookEvent[] | null; running: string; retention_days: number;
 };
 
 const SELECT = `select c.id, c.name, c.lever_base_url, c.enabled, c.trigger_stage_id, c.api_key_hint, c.confidential_access,
-    c.hire_confirmation_delay_seconds, c.owner_answer_timeout_seconds, c.hire_sync,
+    c.hire_confirmation_delay_seconds, c.owner_answer_timeout_seconds, c.hire_sync, c.retention_days,
     (select array_agg(t.event order by t.event) from lever_webhook_tokens t where t.connection_id = c.id) as tokens,
     (select count(*) from checks k where k.connection_id = c.id and k.finished_at is null) as running
   from lever_connections c`;
@@ -28,6 +30,7 @@ const toSummary = (r: Row): ConnectionSummary => ({
   id: r.id, name: r.name, leverBaseUrl: r.lever_base_url, enabled: r.enabled, triggerStageId: r.trigger_stage_id, apiKeyHint: r.api_key_hint,
   confidentialAccess: r.confidential_access, hireConfirmationDelaySeconds: r.hire_confirmation_delay_seconds,
   ownerAnswerTimeoutSeconds: r.owner_answer_timeout_seconds, hireSync: r.hire_sync, tokensSet: r.tokens ?? [], runningChecks: Number(r.running),
+  retentionDays: r.retention_days,
 });
 
 export async function listOrgConnections(db: Db, organisationId: string): Promise<ConnectionSummary[]> {
@@ -85,6 +88,12 @@ export async function updateHireSettings(db: Db, organisationId: string, id: str
       where organisation_id = $1 and id = $2 returning id`,
     [organisationId, id, h.hireConfirmationDelaySeconds, h.ownerAnswerTimeoutSeconds, h.hireSync],
   );
+  return rows.length === 1;
+}
+
+/** The connection's retention; the sweep applies it to checks already concluded too. */
+export async function updateRetention(db: Db, organisationId: string, id: string, retentionDays: number): Promise<boolean> {
+  const rows = await db.query('update lever_connections set retention_days = $3, updated_at = now() where organisation_id = $1 and id = $2 returning id', [organisationId, id, retentionDays]);
   return rows.length === 1;
 }
 

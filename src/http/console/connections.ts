@@ -6,9 +6,10 @@ import { countChecksEnded } from '../../db/check-list';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../../db/connections';
 import {
   deleteOrgConnection, findOrgConnection, insertOrgConnection, listOrgConnections, openOrgApiKey, setEnabled, setTriggerStage,
-  setWebhookTokens, updateHireSettings, updateLeverAccount, webhookStatuses, type ConnectionSummary,
+  setWebhookTokens, updateHireSettings, updateLeverAccount, updateRetention, webhookStatuses, type ConnectionSummary,
 } from '../../db/console-connections';
 import { attachReportPdfSetting, setAttachReportPdf } from '../../db/report-pdfs';
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../../db/retention';
 import { LEVER_HOSTS, webhookUrl } from '../../connections/create';
 import { confidentialFix } from '../../console/checks';
 import { checkLeverKey, consoleLeverClient, explain } from '../../console/lever-account';
@@ -42,6 +43,11 @@ const Hire = z.object({
   delayDays: z.coerce.number({ message: 'A number of days.' }).min(0.0001, 'More than 0 days.').max(365, 'At most 365 days.'),
   ownerDays: z.coerce.number({ message: 'A number of days.' }).min(0.0001, 'More than 0 days.').max(365, 'At most 365 days.'),
   archive: z.literal('on').optional(),
+});
+const Retention = z.object({
+  days: z.coerce.number({ message: 'A number of days.' }).int('A whole number of days.')
+    .min(MIN_RETENTION_DAYS, `At least ${MIN_RETENTION_DAYS} days: the hiring team needs the report for a while after the check.`)
+    .max(MAX_RETENTION_DAYS, `At most ${MAX_RETENTION_DAYS} days (5 years).`),
 });
 const Tokens = z.object({
   mode: z.enum(['each', 'one']).default('each'),
@@ -203,6 +209,15 @@ export function connectionsRoutes(router: Router, deps: AppDeps) {
     await done(req, res, 'connection.report-pdf', attach
       ? `Reports will be attached to candidates in Lever as PDFs, from the next report on (running checks included).${noChromium}`
       : 'Reports will no longer be attached to candidates in Lever as PDFs.', { attach });
+  }));
+
+  router.post('/console/connections/:id/retention', route(async (req, res) => {
+    const c = await load(req, res);
+    if (!c) return;
+    const form = Retention.safeParse(req.body);
+    if (!form.success) return show(req, res, c, { section: 'retention', values: formStrings(req.body, ['days']), errors: fieldErrors(form.error), status: 422 });
+    await updateRetention(deps.db, signedIn(res).organisationId, c.id, form.data.days);
+    await done(req, res, 'connection.retention', `Personal data of checks concluded more than ${form.data.days} days ago is deleted at the next sweep (checks already concluded included).`, { days: form.data.days });
   }));
 
   router.post('/console/connections/:id/enabled', route(async (req, res) => {
