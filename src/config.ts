@@ -38,6 +38,8 @@ const EnvFields = z.object({
   /** Lever allows 10 req/s per key with bursts to 20; stay under it with a margin for network jitter. */
   LEVER_REQUESTS_PER_SECOND: int().pipe(z.number().min(1).max(10)).default(8),
   LEVER_BURST: int().pipe(z.number().min(1).max(20)).default(15),
+  /** How often the worker's schedule sweeps personal data past each connection's retention (default daily). */
+  RETENTION_SWEEP_INTERVAL_SECONDS: int().pipe(z.number().min(60).max(7 * 86_400)).default(86_400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Chromium on the worker, for connections that attach the report to Lever as a PDF; unset: those PDFs are skipped (and the console says so). */
   CHROMIUM_PATH: str().optional(),

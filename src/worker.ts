@@ -6,9 +6,11 @@ import { createDb, type Db } from './db/pool';
 import { LinkSigner } from './links';
 import { createLogger } from './logger';
 import { createMailer, type Mailer } from './mail/mailer';
+import { ensureRetentionSchedule } from './retention-schedule';
 import { exitOnBadConfig, onShutdown } from './process';
 import { SecretBox } from './secrets';
 import { smsSenderFrom } from './sms/from-config';
+import { createTemporalClient } from './temporal';
 
 /** Builds a worker for refcheck's task queue; tests call this with their own config. */
 export async function createWorker(config: Config, opts: { db: Db; mailer: Mailer; workflowBundlePath?: string; taskQueue?: string }) {
@@ -45,6 +47,11 @@ async function main() {
   const db = createDb(config.DATABASE_URL);
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
   const { worker, connection } = await createWorker(config, { db, mailer });
+  // Before polling: a worker that cannot schedule the sweep stops (and is restarted) rather than run without it.
+  const temporal = createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const schedule = await ensureRetentionSchedule(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE, intervalSeconds: config.RETENTION_SWEEP_INTERVAL_SECONDS });
+  await temporal.connection.close();
+  logger.info({ schedule, everySeconds: config.RETENTION_SWEEP_INTERVAL_SECONDS }, 'retention sweep scheduled');
   const running = worker.run();
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   // Shutdown lets in-flight activities finish (or time out) before the connections close.
