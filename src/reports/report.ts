@@ -2,6 +2,7 @@ import { listEvents, type RequestEvent } from '../db/events';
 import type { Db } from '../db/pool';
 import { listReferees, type Referee } from '../db/referees';
 import { findRequest, type ReferenceRequest, type RequestStatus } from '../db/requests';
+import { findPurge, type Purge } from '../db/retention';
 import type { Question } from '../templates/schema';
 import { integrityFlags, type Flag } from './integrity';
 
@@ -29,11 +30,15 @@ export type Report = {
   ratingCount: number;
   flags: ReportFlag[];
   timeline: { at: Date; text: string }[];
+  /** set once the retention sweep deleted the personal data: the report then keeps only counts and dates */
+  purged?: Purge;
 };
 
 export async function loadReport(db: Db, requestId: string): Promise<Report | undefined> {
   const request = await findRequest(db, requestId);
   if (!request) return undefined;
+  const purged = await findPurge(db, requestId);
+  if (purged) return purgedReport(request, await listReferees(db, requestId), purged);
   const [referees, events] = await Promise.all([listReferees(db, requestId), listEvents(db, requestId)]);
   const current = referees.filter((r) => r.status !== 'replaced');
   const answeredReferees = current.filter((r) => r.status === 'answered');
@@ -51,6 +56,15 @@ export async function loadReport(db: Db, requestId: string): Promise<Report | un
     ratingCount: valid.length,
     flags: integrityFlags(request, referees).map((f) => ({ ...f, refereeName: f.refereeId ? names.get(f.refereeId) ?? null : null })),
     timeline: events.map((e) => ({ at: e.at, text: describe(e, request.candidateName, names) })),
+  };
+}
+
+/** Counts and dates only: flags, answers, referees and the timeline were about people, and their data is gone. */
+function purgedReport(request: ReferenceRequest, referees: Referee[], purged: Purge): Report {
+  const current = referees.filter((r) => r.status !== 'replaced');
+  return {
+    request: pick(request), referees: [], questions: [], answered: current.filter((r) => r.status === 'answered').length, requested: current.length,
+    required: request.requiredReferences, averageRating: null, ratingCount: 0, flags: [], timeline: [], purged,
   };
 }
 

@@ -6,6 +6,7 @@ import { findWebhookTarget } from '../../db/connections';
 import { findOrgConnection, listOrgConnections, openOrgApiKey } from '../../db/console-connections';
 import { listReferees, listRefereesOf } from '../../db/referees';
 import { findReportPdf } from '../../db/report-pdfs';
+import { findPurge } from '../../db/retention';
 import { listTexts } from '../../db/sent-texts';
 import { integrityFlags } from '../../reports/integrity';
 import { referenceCheckWorkflowId } from '../../../workflows/definitions';
@@ -115,9 +116,11 @@ export function checksRoutes(router: Router, deps: AppDeps) {
     const me = signedIn(res);
     const referees = c.request ? (await listReferees(deps.db, c.request.id)).filter((r) => r.status !== 'replaced') : [];
     const ticked = c.outcome === 'confidential-no-access' && Boolean((await findOrgConnection(deps.db, me.organisationId, c.connectionId))?.confidentialAccess);
+    const purged = c.request ? await findPurge(deps.db, c.request.id) : undefined;
     page(res, 'check', {
-      title: c.candidateName ?? c.opportunityId, section: 'checks', check: c, path: checkPath(c), step: describeStep(c, referees), referees,
-      flags: c.request ? integrityFlags(c.request, referees) : [], temporalUrl: temporalLink(c.workflowId), actions: availableActions(c),
+      title: c.candidateName ?? c.opportunityId, section: 'checks', check: c, path: checkPath(c), step: describeStep(c, referees), referees, purged,
+      // Deleted addresses and IPs would all look alike: no flags once the data is gone.
+      flags: c.request && !purged ? integrityFlags(c.request, referees) : [], temporalUrl: temporalLink(c.workflowId), actions: availableActions(c),
       audit: await listAudit(deps.db, me.organisationId, { target: c.workflowId, limit: 20 }), labels: ACTIONS,
       reportPdf: c.request ? await findReportPdf(deps.db, c.request.id) : undefined,
       texts: c.request ? await listTexts(deps.db, c.request.id) : [],
