@@ -87,6 +87,9 @@ test('when a check concluded longer ago than its connection\'s retention, then t
   // The referee who asked to hear about jobs is still a prospect, with the address to reach them.
   const prospects = await listProspects(stack.db, stack.organisationId);
   expect(prospects.find((p) => p.email === prospect.email)).toMatchObject({ name: prospect.name });
+  const prospectsPage = textOf((await admin.get('/console/prospects')).html);
+  expect(prospectsPage).toContain(prospect.email);
+  expect(prospectsPage).toContain('(data deleted)');
 
   const checkText = textOf((await admin.get(checkPage('opp-retention-old'))).html);
   expect(checkText).toMatch(/This check's personal data was deleted on .* under the connection's 180-day retention/);
