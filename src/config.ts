@@ -38,6 +38,11 @@ const EnvFields = z.object({
   /** Lever allows 10 req/s per key with bursts to 20; stay under it with a margin for network jitter. */
   LEVER_REQUESTS_PER_SECOND: int().pipe(z.number().min(1).max(10)).default(8),
   LEVER_BURST: int().pipe(z.number().min(1).max(20)).default(15),
+  /**
+   * How far ahead a Lever call may book its rate-limit slot; beyond it a call books nothing and asks again.
+   * Well below the 2-minute activity timeout, so a booked slot is always used or costs at most this much.
+   */
+  LEVER_SLOT_HORIZON_MS: int().pipe(z.number().min(200).max(30_000)).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Chromium on the worker, for connections that attach the report to Lever as a PDF; unset: those PDFs are skipped (and the console says so). */
   CHROMIUM_PATH: str().optional(),
