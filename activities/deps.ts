@@ -20,6 +20,7 @@ export type ActivityDeps = {
     inboundMailDomain: string;
     leverRequestsPerSecond: number;
     leverBurst: number;
+    leverSlotHorizonMs: number;
     /** Chromium for the report PDF; undefined when the worker has none (the PDF is then skipped) */
     chromiumPath?: string;
   };

@@ -1,8 +1,7 @@
-import { ApplicationFailure, heartbeat } from '@temporalio/activity';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { ApplicationFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { setCheckCandidate } from '../src/db/checks';
 import { findConnection } from '../src/db/connections';
-import { reserveLeverSlot } from '../src/db/rate-limit';
+import { takeLeverSlot } from '../src/db/rate-limit';
 import { LeverClient, LeverError } from '../src/lever/client';
 import { refusedAsConfidential } from '../src/lever/confidential';
 import type { Opportunity } from '../src/lever/schemas';
@@ -109,23 +108,19 @@ export function leverActivities(deps: ActivityDeps) {
 
 /**
  * The connection's Lever client for an activity: one token bucket per API key in Postgres, shared by
- * every worker (Lever's limit is per key), heartbeating while it waits for a slot.
+ * every worker (Lever's limit is per key), heartbeating while it waits for a slot (booked at most the
+ * horizon ahead, see takeLeverSlot) and giving up the wait when the activity is cancelled.
  */
 export async function leverClientFor(deps: ActivityDeps, connectionId: string): Promise<LeverClient> {
   const connection = await findConnection(deps.db, deps.box, connectionId);
   if (!connection) throw ApplicationFailure.nonRetryable(`connection ${connectionId} no longer exists`, 'ConnectionNotFound');
-  const { leverRequestsPerSecond: rate, leverBurst: burst } = deps.settings;
+  const { leverRequestsPerSecond: ratePerSecond, leverBurst: burst, leverSlotHorizonMs: horizonMs } = deps.settings;
   return new LeverClient({
     baseUrl: connection.leverBaseUrl,
     apiKey: connection.apiKey,
     confidential: connection.confidentialAccess,
     beforeRequest: async () => {
-      heartbeat();
-      let waitMs = await reserveLeverSlot(deps.db, connection.apiKeyFingerprint, rate, burst);
-      for (; waitMs > 0; waitMs -= 5_000) {
-        await sleep(Math.min(waitMs, 5_000));
-        heartbeat();
-      }
+      await takeLeverSlot(deps.db, connection.apiKeyFingerprint, { ratePerSecond, burst, horizonMs }, { heartbeat: () => heartbeat(), signal: cancellationSignal() });
     },
     timeoutMs: 10_000,
   });

@@ -40,6 +40,11 @@ const EnvFields = z.object({
   LEVER_BURST: int().pipe(z.number().min(1).max(20)).default(15),
   /** How often the worker's schedule sweeps personal data past each connection's retention (default daily). */
   RETENTION_SWEEP_INTERVAL_SECONDS: int().pipe(z.number().min(60).max(7 * 86_400)).default(86_400),
+  /**
+   * How far ahead a Lever call may book its rate-limit slot; beyond it a call books nothing and asks again.
+   * Well below the 2-minute activity timeout, so a booked slot is always used or costs at most this much.
+   */
+  LEVER_SLOT_HORIZON_MS: int().pipe(z.number().min(200).max(30_000)).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Chromium on the worker, for connections that attach the report to Lever as a PDF; unset: those PDFs are skipped (and the console says so). */
   CHROMIUM_PATH: str().optional(),

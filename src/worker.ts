@@ -28,6 +28,7 @@ export async function createWorker(config: Config, opts: { db: Db; mailer: Maile
       inboundMailDomain: config.INBOUND_MAIL_DOMAIN,
       leverRequestsPerSecond: config.LEVER_REQUESTS_PER_SECOND,
       leverBurst: config.LEVER_BURST,
+      leverSlotHorizonMs: config.LEVER_SLOT_HORIZON_MS,
       chromiumPath: config.CHROMIUM_PATH,
     },
   });

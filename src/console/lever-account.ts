@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/pool';
-import { reserveLeverSlot } from '../db/rate-limit';
+import { takeLeverSlot } from '../db/rate-limit';
 import { LeverClient, LeverError } from '../lever/client';
 import type { Stage } from '../lever/schemas';
 import type { SecretBox } from '../secrets';
@@ -12,7 +11,9 @@ import type { SecretBox } from '../secrets';
  */
 /** `confidentialAccess`: the connection's word that the key has Lever's confidential access (lists then include confidential records). */
 export type LeverSettings = { leverBaseUrl: string; apiKey: string; confidentialAccess?: boolean };
-export type LeverLimits = { leverRequestsPerSecond: number; leverBurst: number };
+export type LeverLimits = { leverRequestsPerSecond: number; leverBurst: number; leverSlotHorizonMs: number };
+
+const CONSOLE_SLOT_WAIT_MS = 8_000;
 
 export function consoleLeverClient(db: Db, box: SecretBox, limits: LeverLimits, s: LeverSettings): LeverClient {
   const key = box.fingerprint(s.apiKey);
@@ -22,8 +23,13 @@ export function consoleLeverClient(db: Db, box: SecretBox, limits: LeverLimits, 
     confidential: s.confidentialAccess,
     timeoutMs: 8_000,
     beforeRequest: async () => {
-      const wait = await reserveLeverSlot(db, key, limits.leverRequestsPerSecond, limits.leverBurst);
-      if (wait > 0) await sleep(Math.min(wait, 5_000));
+      // A page waits a few seconds at most for its slot; it never sends without one (that would risk a 429 for the workers).
+      const signal = AbortSignal.timeout(CONSOLE_SLOT_WAIT_MS);
+      const budget = { ratePerSecond: limits.leverRequestsPerSecond, burst: limits.leverBurst, horizonMs: limits.leverSlotHorizonMs };
+      await takeLeverSlot(db, key, budget, { signal }).catch((err: unknown) => {
+        if (!signal.aborted) throw err;
+        throw new LeverError(429, 'LeverRateLimited', 'no Lever rate-limit slot free for this key just now', true);
+      });
     },
   });
 }

@@ -100,7 +100,7 @@ export function checksRoutes(router: Router, deps: AppDeps) {
   async function refusedAsConfidential(organisationId: string, connection: { id: string; leverBaseUrl: string; confidentialAccess: boolean }, opportunityId: string) {
     const apiKey = await openOrgApiKey(deps.db, deps.box, organisationId, connection.id);
     if (!apiKey) return false;
-    const limits = { leverRequestsPerSecond: deps.config.LEVER_REQUESTS_PER_SECOND, leverBurst: deps.config.LEVER_BURST };
+    const limits = { leverRequestsPerSecond: deps.config.LEVER_REQUESTS_PER_SECOND, leverBurst: deps.config.LEVER_BURST, leverSlotHorizonMs: deps.config.LEVER_SLOT_HORIZON_MS };
     const client = consoleLeverClient(deps.db, deps.box, limits, { leverBaseUrl: connection.leverBaseUrl, apiKey, confidentialAccess: connection.confidentialAccess });
     return opportunityRefusedAsConfidential(client, opportunityId);
   }

@@ -66,7 +66,7 @@ const Tokens = z.object({
  * rotate the key or a token (the URLs stay), disable, change the hire settings, delete.
  */
 export function connectionsRoutes(router: Router, deps: AppDeps) {
-  const limits = { leverRequestsPerSecond: deps.config.LEVER_REQUESTS_PER_SECOND, leverBurst: deps.config.LEVER_BURST };
+  const limits = { leverRequestsPerSecond: deps.config.LEVER_REQUESTS_PER_SECOND, leverBurst: deps.config.LEVER_BURST, leverSlotHorizonMs: deps.config.LEVER_SLOT_HORIZON_MS };
   const client = (leverBaseUrl: string, apiKey: string) => consoleLeverClient(deps.db, deps.box, limits, { leverBaseUrl, apiKey });
   const baseUrlOf = (f: { environment: string; url: string }) => (f.environment === 'url' ? f.url.replace(/\/$/, '') : LEVER_HOSTS[f.environment as 'production' | 'sandbox']);
 

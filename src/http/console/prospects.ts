@@ -31,7 +31,7 @@ type LeverUserOption = { id: string; name: string };
  * them at once; the export's progress is read from Postgres.
  */
 export function prospectsRoutes(router: Router, deps: AppDeps) {
-  const limits = { leverRequestsPerSecond: deps.config.LEVER_REQUESTS_PER_SECOND, leverBurst: deps.config.LEVER_BURST };
+  const limits = { leverRequestsPerSecond: deps.config.LEVER_REQUESTS_PER_SECOND, leverBurst: deps.config.LEVER_BURST, leverSlotHorizonMs: deps.config.LEVER_SLOT_HORIZON_MS };
   const temporalLink = (workflowId: string) => `${deps.config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
 
   /** The account's active Lever users, for the "act as" dropdown: never typed by hand. */

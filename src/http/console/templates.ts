@@ -21,7 +21,7 @@ type FormPage = { connection?: ConnectionSummary; connections?: ConnectionSummar
  * tag and default clashes, which come back beside their fields. Every change is audited.
  */
 export function templatesRoutes(router: Router, deps: AppDeps) {
-  const limits = { leverRequestsPerSecond: deps.config.LEVER_REQUESTS_PER_SECOND, leverBurst: deps.config.LEVER_BURST };
+  const limits = { leverRequestsPerSecond: deps.config.LEVER_REQUESTS_PER_SECOND, leverBurst: deps.config.LEVER_BURST, leverSlotHorizonMs: deps.config.LEVER_SLOT_HORIZON_MS };
 
   router.get('/console/templates', route(async (req, res) => {
     const connections = await listOrgConnections(deps.db, signedIn(res).organisationId);
