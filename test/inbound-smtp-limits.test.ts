@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { loadConfig, toEnv } from '../src/config';
@@ -19,33 +20,42 @@ const MAX_CLIENTS = 3;
 const DOMAIN = 'reply.refcheck.test';
 let listener: ChildProcess;
 let port: number;
-let output = '';
+const started: ChildProcess[] = [];
 
-beforeAll(async () => {
+/** The real listener process, configured like production but for the given settings. */
+async function startListener(settings: Record<string, string> = {}) {
   if (!existsSync(LISTENER)) throw new Error('dist/src/mail-listener.js is missing: run `npm run build` first');
   const env = suiteEnv();
-  port = await freePort();
+  const listenOn = await freePort();
   const config = loadConfig({
     DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress,
     REFCHECK_ENCRYPTION_KEY: randomBytes(32).toString('base64'), REFCHECK_LINK_SECRET: randomBytes(32).toString('hex'), REFCHECK_ADMIN_TOKEN: randomBytes(24).toString('hex'),
-    INBOUND_MAIL_DOMAIN: DOMAIN, INBOUND_SMTP_PORT: String(port), INBOUND_SMTP_MAX_CLIENTS: String(MAX_CLIENTS), LOG_LEVEL: 'info',
+    INBOUND_MAIL_DOMAIN: DOMAIN, INBOUND_SMTP_PORT: String(listenOn), INBOUND_SMTP_MAX_CLIENTS: String(MAX_CLIENTS), LOG_LEVEL: 'info', ...settings,
   });
-  listener = spawn(process.execPath, [LISTENER], { env: { PATH: process.env.PATH, ...toEnv(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  listener.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  listener.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const child = spawn(process.execPath, [LISTENER], { env: { PATH: process.env.PATH, ...toEnv(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   await waitUntil('the mail listener to be ready', async () => output.includes('mail listener ready'), 30_000, 100);
+  return { child, port: listenOn };
+}
+
+beforeAll(async () => {
+  ({ child: listener, port } = await startListener());
 });
 
 afterAll(async () => {
-  if (listener.exitCode === null) {
-    listener.kill('SIGTERM');
-    await once(listener, 'exit');
+  for (const child of started) {
+    if (child.exitCode !== null) continue;
+    child.kill('SIGTERM');
+    await once(child, 'exit');
   }
 });
 
 /** A raw SMTP client: each reply line as it comes, so a test can see a reply that arrives mid-message. */
-async function smtpClient() {
-  const socket: Socket = connect(port, '127.0.0.1');
+async function smtpClient(to = port) {
+  const socket: Socket = connect(to, '127.0.0.1');
   let received = '';
   socket.on('data', (d: Buffer) => (received += d.toString()));
   socket.on('error', () => undefined); // the server may close on us; the replies say why
@@ -107,11 +117,37 @@ test(`when ${MAX_CLIENTS} clients are connected, then client number ${MAX_CLIENT
   extra.close();
 
   clients.pop()!.close();
-  await waitUntil('a freed place', async () => {
-    const next = await smtpClient();
-    const greeting = await next.waitForReply(/^\d{3} /);
-    next.close();
-    return greeting.startsWith('220 ');
-  }, 20_000, 100);
+  await waitUntil('a freed place', greetedWith220, 20_000, 100);
   for (const c of clients) c.close();
+  await waitUntil('the listener to welcome clients again', greetedWith220, 20_000, 100);
+});
+
+/** A client connects and is welcomed (not told 421): the listener has a place for it. */
+async function greetedWith220() {
+  const next = await smtpClient();
+  const greeting = await next.waitForReply(/^\d{3} /);
+  next.close();
+  return greeting.startsWith('220 ');
+}
+
+test('when a certificate is configured, then STARTTLS is offered (and not without one), and a silent client is dropped after the idle timeout', async () => {
+  const plain = await smtpClient();
+  await plain.waitForReply(/^220 /);
+  await plain.command('EHLO client.test', /^250 /);
+  expect(plain.replies().join('\n')).not.toMatch(/STARTTLS/);
+  plain.close();
+
+  const dir = mkdtempSync(join(tmpdir(), 'refcheck-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${DOMAIN}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  const tls = await startListener({
+    INBOUND_SMTP_TLS_CERT_FILE: join(dir, 'cert.pem'), INBOUND_SMTP_TLS_KEY_FILE: join(dir, 'key.pem'), INBOUND_SMTP_IDLE_TIMEOUT_SECONDS: '1',
+  });
+  const client = await smtpClient(tls.port);
+  await client.waitForReply(/^220 /);
+  await client.command('EHLO client.test', /^250 /);
+  expect(client.replies().join('\n')).toMatch(/STARTTLS/);
+  // Silent from here on: the listener says 421 and hangs up.
+  expect(await client.waitForReply(/^421 /)).toMatch(/timeout/i);
+  await waitUntil('the listener to close the connection', async () => client.socket.destroyed || client.socket.readableEnded, 10_000, 50);
+  client.close();
 });
