@@ -1,5 +1,5 @@
-# One image for the api (default command), the worker (`node dist/src/worker.js`)
-# and the one-shot migration (`node dist/src/db/migrate.js`); see docker-compose.yml.
+# One image for the api (default command), the worker (`node dist/src/worker.js`), the mail
+# listener (`node dist/src/mail-listener.js`) and the one-shot migration (`node dist/src/db/migrate.js`); see docker-compose.yml.
 # No configuration or secrets here: everything comes from the environment at run time.
 
 # --- build: compile with the dev dependencies, then drop them ---
@@ -32,7 +32,7 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
-# 3000: HTTP (PORT); 2525: SMTP listener for hire-confirmation replies (INBOUND_SMTP_PORT).
+# 3000: HTTP (PORT); 2525: SMTP for hire-confirmation replies (INBOUND_SMTP_PORT), `node dist/src/mail-listener.js`.
 EXPOSE 3000 2525
 # Health checks live in docker-compose.yml, per service: the worker has no HTTP endpoint.
 CMD ["node", "dist/src/main.js"]

@@ -84,7 +84,8 @@ export function emailActivities(deps: ActivityDeps) {
         };
         return {
           to: input.ownerEmail,
-          replyTo: `hire+${question.code}@${deps.settings.inboundMailDomain}`,
+          // The reply address has its own secret: the links' code (readable in every link) must not answer by mail.
+          ...(question.replyCode ? { replyTo: `hire+${question.replyCode}@${deps.settings.inboundMailDomain}` } : {}),
           subject: `Was ${request.candidateName} hired?`,
           text: renderText('mail/owner-hire-question.text.eta', data),
           html: renderHtml('mail/owner-hire-question.html.eta', data),

@@ -30,6 +30,17 @@ const EnvFields = z.object({
   INBOUND_MAIL_DOMAIN: str().default('reply.localhost'),
   /** Port of the built-in SMTP listener for those replies; 0 turns it off (use the HTTP inbound hook instead). */
   INBOUND_SMTP_PORT: int().pipe(z.number().min(0).max(65535)).default(2525),
+  /** Where the mail listener (its own process, src/mail-listener.ts) binds: loopback unless a host or container needs more. */
+  INBOUND_SMTP_HOST: str().default('127.0.0.1'),
+  /** Larger replies are refused with 552 while they stream in, never read into memory. */
+  INBOUND_SMTP_MAX_MESSAGE_BYTES: int().pipe(z.number().min(1024).max(25 * 1024 * 1024)).default(1024 * 1024),
+  /** Clients past this many at once are told 421 (try later). */
+  INBOUND_SMTP_MAX_CLIENTS: int().pipe(z.number().min(1).max(10_000)).default(50),
+  /** A client silent this long is dropped. */
+  INBOUND_SMTP_IDLE_TIMEOUT_SECONDS: int().pipe(z.number().min(1).max(600)).default(60),
+  /** PEM files: with both, the listener offers STARTTLS; without, put a TLS-terminating MTA in front (docs/operations.md). */
+  INBOUND_SMTP_TLS_CERT_FILE: str().optional(),
+  INBOUND_SMTP_TLS_KEY_FILE: str().optional(),
   /** Shared secret a mail provider's inbound webhook sends as a Bearer token; unset turns the endpoint off. */
   INBOUND_MAIL_SECRET: str().pipe(z.string().min(24)).optional(),
   WEBHOOK_BODY_LIMIT_BYTES: int().pipe(z.number().min(1024)).default(32 * 1024),
@@ -61,6 +72,9 @@ const EnvFields = z.object({
 
 /** What one variable cannot say alone: a provider's credentials come together. */
 const Env = EnvFields.superRefine((env, ctx) => {
+  if (!env.INBOUND_SMTP_TLS_CERT_FILE !== !env.INBOUND_SMTP_TLS_KEY_FILE) {
+    ctx.addIssue({ code: 'custom', path: [env.INBOUND_SMTP_TLS_CERT_FILE ? 'INBOUND_SMTP_TLS_KEY_FILE' : 'INBOUND_SMTP_TLS_CERT_FILE'], message: 'the STARTTLS certificate and key come together' });
+  }
   if (env.SMS_PROVIDER !== 'twilio') return;
   for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const) {
     if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when SMS_PROVIDER=twilio' });

@@ -3,13 +3,12 @@ import { createDb } from './db/pool';
 import { buildApp } from './http/app';
 import { LinkSigner } from './links';
 import { createLogger } from './logger';
-import { startInboundSmtp } from './mail/inbound-smtp';
 import { ReferenceChecks } from './reference-checks';
 import { SecretBox } from './secrets';
 import { createTemporalClient } from './temporal';
 import { exitOnBadConfig, onShutdown } from './process';
 
-/** The api process: Lever webhooks, pages, admin API, inbound mail. Stateless; run as many as needed. */
+/** The api process: Lever webhooks, pages, admin API, the inbound-mail webhook. Stateless; run as many as needed. SMTP is src/mail-listener.ts. */
 async function main() {
   const config = exitOnBadConfig(loadConfig);
   const logger = createLogger(config.LOG_LEVEL, 'refcheck-api');
@@ -20,14 +19,9 @@ async function main() {
   const app = buildApp({ config, db, box, links: new LinkSigner(config.REFCHECK_LINK_SECRET), temporal: client, checks, logger });
 
   const server = app.listen(config.PORT, () => logger.info({ port: config.PORT, publicUrl: config.PUBLIC_URL }, 'api listening'));
-  const inbound = config.INBOUND_SMTP_PORT
-    ? await startInboundSmtp({ db, checks, inboundMailDomain: config.INBOUND_MAIL_DOMAIN, logger }, config.INBOUND_SMTP_PORT)
-    : undefined;
-  if (inbound) logger.info({ port: inbound.port, domain: config.INBOUND_MAIL_DOMAIN }, 'inbound SMTP listening for hire replies');
 
   onShutdown(logger, async () => {
     await new Promise((r) => server.close(r));
-    await inbound?.close();
     await connection.close();
     await db.close();
   });

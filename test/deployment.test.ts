@@ -20,13 +20,14 @@ type Service = {
   env_file?: string | string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  ports?: string[];
 };
 type Compose = { services: Record<string, Service> };
 
 /** Parsed, with YAML merge keys (`<<: *refcheck`) applied as compose applies them. */
 const compose = YAML.parse(read('docker-compose.yml'), { merge: true }) as Compose;
 const services = compose.services;
-const REFCHECK_SERVICES = ['refcheck-migrate', 'refcheck-api', 'refcheck-worker'];
+const REFCHECK_SERVICES = ['refcheck-migrate', 'refcheck-api', 'refcheck-worker', 'mail-listener'];
 
 /** .env.example: `NAME=value` lines are set; `# NAME=value` lines are documented but left to compose. */
 function readEnvExample() {
@@ -142,7 +143,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('starts the api and worker only after the migration and the search attributes', () => {
-    for (const name of ['refcheck-api', 'refcheck-worker']) {
+    for (const name of ['refcheck-api', 'refcheck-worker', 'mail-listener']) {
       expect(services[name].depends_on).toMatchObject({
         'refcheck-migrate': { condition: 'service_completed_successfully' },
         'temporal-create-namespace-and-search-attributes': { condition: 'service_completed_successfully' },
@@ -155,12 +156,26 @@ describe('docker-compose.yml', () => {
     const migrate = services['refcheck-migrate'].command as string[];
     expect(migrate.join(' ')).toBe(pkg.scripts.migrate);
     const worker = services['refcheck-worker'].command as string[];
+    const mailListener = services['mail-listener'].command as string[];
     expect(services['refcheck-api'].command).toBeUndefined(); // the image's CMD, checked below
-    for (const cmd of [migrate, worker]) {
+    for (const cmd of [migrate, worker, mailListener]) {
       expect(cmd[0]).toBe('node');
       expect(existsSync(join(root, sourceOf(cmd[1])))).toBe(true);
     }
     expect(worker[1]).toBe('dist/src/worker.js');
+    expect(mailListener[1]).toBe('dist/src/mail-listener.js');
+  });
+
+  it('publishes SMTP from the mail listener (same image, its own process), on the port it listens on; the api publishes only HTTP', () => {
+    const published = (name: string) => (interpolateAll(services[name], envExample.set).ports ?? []).map((p) => p.split(':').slice(-2));
+    const listener = loadConfig(containerEnv('mail-listener'));
+    expect(services['mail-listener'].image).toBe(services['refcheck-api'].image);
+    expect(published('mail-listener')).toEqual([[String(listener.INBOUND_SMTP_PORT), String(listener.INBOUND_SMTP_PORT)]]);
+    // Loopback inside a container would be unreachable through the published port.
+    expect(listener.INBOUND_SMTP_HOST).toBe('0.0.0.0');
+    const api = loadConfig(containerEnv('refcheck-api'));
+    expect(published('refcheck-api')).toEqual([[String(api.PORT), String(api.PORT)]]);
+    expect(services['mail-listener'].healthcheck!.test.join(' ')).toMatch(/INBOUND_SMTP_PORT/);
   });
 
   it('health-checks the api on /readyz', () => {
@@ -175,6 +190,7 @@ describe('.env.example', () => {
     // The optional ones the example leaves commented out are given too.
     const everything = {
       ...containerEnv('refcheck-api'), INBOUND_MAIL_SECRET: 'x'.repeat(24), CHROMIUM_PATH: '/usr/bin/chromium',
+      INBOUND_SMTP_TLS_CERT_FILE: '/run/tls/cert.pem', INBOUND_SMTP_TLS_KEY_FILE: '/run/tls/key.pem',
       SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't'.repeat(32), SMS_FROM: '+15005550006', TWILIO_MESSAGING_SERVICE_SID: `MG${'0'.repeat(32)}`,
     };
     expect(Object.keys(loadConfig(everything)).sort()).toEqual([...keys].sort());

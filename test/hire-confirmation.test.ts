@@ -1,4 +1,8 @@
 import nodemailer from 'nodemailer';
+import { findHireQuestion } from '../src/db/hire-questions';
+import { answerHireQuestion } from '../src/hire-answers';
+import { ReferenceChecks } from '../src/reference-checks';
+import type { HireDecidedSignal } from '../workflows/definitions';
 import { giveReferences, startCheck, waitForStatus } from './helpers/journey';
 import { startStack, type Stack } from './helpers/stack';
 
@@ -31,7 +35,7 @@ test("when the delay passes, then the owner is mailed, and their 'yes' click end
   const opp = stack.seedCandidate('opp-click');
   const { handle, mail } = await untilOwnerIsAsked(opp);
   expect(mail.subject).toBe('Was Ada Lovelace hired?');
-  expect(mail.replyTo).toMatch(/^hire\+[0-9a-f]{24}@reply\.refcheck\.test$/);
+  expect(mail.replyTo).toMatch(/^hire\+[0-9a-f]{32}@reply\.refcheck\.test$/);
   expect(mail.text).not.toMatch(/Babbage|engine\.test/); // nothing about the referees
   const { yes } = linksIn(mail.text);
 
@@ -60,7 +64,7 @@ test("when the owner replies 'No' by mail, then the run ends as not hired and Le
   const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: stack.inboundSmtpPort, secure: false, ignoreTLS: true });
   await smtp.sendMail({
     from: 'grace@acme.test', to: mail.replyTo, subject: `Re: ${mail.subject}`, inReplyTo: mail.messageId,
-    text: `No, we went with someone else.\n\nOn Friday refcheck wrote:\n> Was Ada Lovelace hired?\n`,
+    text: `No, not hired.\n\nWe went with someone else.\n\nOn Friday refcheck wrote:\n> Was Ada Lovelace hired?\n`,
   });
   expect(await handle.result()).toMatchObject({ outcome: 'not-hired', hireSource: 'owner-reply' });
   expect(stack.fake.archived(opp)).toBeNull();
@@ -72,16 +76,66 @@ test("when the owner replies 'No' by mail, then the run ends as not hired and Le
   smtp.close();
 });
 
-test('when a reply cannot be read, then it is bounced with the reason and the question stays open', async () => {
+test('when a reply cannot be read, then the owner is asked politely for yes or no and the question stays open', async () => {
   const opp = stack.seedCandidate('opp-unclear');
   const { handle, mail } = await untilOwnerIsAsked(opp);
   const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: stack.inboundSmtpPort, secure: false, ignoreTLS: true });
-  await expect(smtp.sendMail({ from: 'grace@acme.test', to: mail.replyTo, subject: 'Re', text: 'Let me check with the team.' })).rejects.toThrow(/could not read "yes" or "no"/);
+  const before = stack.catcher.messages.length;
+  await smtp.sendMail({ from: 'grace@acme.test', to: mail.replyTo, subject: 'Re', text: 'Let me check with the team.' });
+  const ask = await stack.catcher.waitFor((m) => m.id > before && m.to.includes('grace@acme.test'), 10_000);
+  expect(ask.subject).toBe('Re: Was Ada Lovelace hired?');
+  expect(ask.text).toMatch(/reply to this mail with just "yes" or "no"/);
   await expect(smtp.sendMail({ from: 'x@acme.test', to: 'hire+000000000000000000000000@elsewhere.test', subject: 'Re', text: 'yes' })).rejects.toThrow(/no such mailbox/);
   smtp.close();
   expect((await handle.query('status')) as { step: string }).toMatchObject({ step: 'awaiting-owner-answer' });
   await handle.terminate('test done');
 });
+
+/** Temporal took the signal, but the client gave up waiting for the answer: the api cannot tell it arrived. */
+class SignalTimesOutAfterDelivery extends ReferenceChecks {
+  override async answerHire(workflowId: string, signal: HireDecidedSignal): Promise<never> {
+    await super.answerHire(workflowId, signal);
+    throw new Error('deadline exceeded');
+  }
+}
+/** Temporal never took the signal. */
+class SignalFails extends ReferenceChecks {
+  override async answerHire(): Promise<never> {
+    throw new Error('unavailable');
+  }
+}
+const codeOf = (link: string) => (JSON.parse(Buffer.from(link.split('/hire/')[1].split('.')[0], 'base64url').toString()) as { sub: string }).sub;
+
+test('when the signal for a stored answer timed out, then a later, opposite answer changes nothing: the first stored answer is final', async () => {
+  const opp = stack.seedCandidate('opp-signal-timeout');
+  const { handle, mail } = await untilOwnerIsAsked(opp);
+  const { yes, no } = linksIn(mail.text);
+  const timingOut = new SignalTimesOutAfterDelivery(stack.client, stack.config.TEMPORAL_TASK_QUEUE);
+  await expect(answerHireQuestion(stack.db, timingOut, codeOf(yes), 'yes', 'owner-link')).rejects.toThrow('deadline exceeded');
+
+  // The owner, seeing an error, clicks the other answer.
+  const second = await fetch(no, { method: 'POST' });
+  expect(second.status).toBe(409);
+  expect(await second.text()).toContain('already answered &quot;yes&quot;');
+  expect(await findHireQuestion(stack.db, codeOf(yes))).toMatchObject({ answer: 'yes', answeredVia: 'owner-link' });
+  expect(await handle.result()).toMatchObject({ outcome: 'hired', hireSource: 'owner-link' });
+});
+
+test('when the signal for a stored answer failed, then the owner trying again delivers it', async () => {
+  const opp = stack.seedCandidate('opp-signal-failed');
+  const { handle, mail } = await untilOwnerIsAsked(opp);
+  const { no } = linksIn(mail.text);
+  await expect(answerHireQuestion(stack.db, new SignalFails(stack.client, stack.config.TEMPORAL_TASK_QUEUE), codeOf(no), 'no', 'owner-link')).rejects.toThrow('unavailable');
+  await stillAwaiting(handle);
+
+  const again = await fetch(no, { method: 'POST' });
+  expect(again.status).toBe(200);
+  expect(await again.text()).toContain('Recorded as not hired');
+  expect(await handle.result()).toMatchObject({ outcome: 'not-hired', hireSource: 'owner-link' });
+});
+
+const stillAwaiting = async (handle: Awaited<ReturnType<typeof untilOwnerIsAsked>>['handle']) =>
+  expect((await handle.query('status')) as { step: string }).toMatchObject({ step: 'awaiting-owner-answer' });
 
 test('when a hire link is tampered with or expired, then it changes nothing and says so', async () => {
   const opp = stack.seedCandidate('opp-tamper');

@@ -29,7 +29,7 @@ export type LocalStack = {
 /**
  * Everything refcheck needs on one machine, started in order: PostgreSQL (or DATABASE_URL),
  * the Temporal dev server with its UI (or TEMPORAL_ADDRESS), a mail catcher, a fake Lever,
- * migrations, then the api and the worker as child processes.
+ * migrations, then the api, the worker and the mail listener as child processes.
  */
 export async function startLocalStack(say: (line: string) => void): Promise<LocalStack> {
   const root = projectRoot();
@@ -74,7 +74,7 @@ export async function startLocalStack(say: (line: string) => void): Promise<Loca
     say(applied.length ? `  applied ${applied.join(', ')}` : '  schema is up to date');
     const setupLink = await setupLinkIfNeeded(db, config.PUBLIC_URL).finally(() => db.close());
 
-    for (const [name, file] of [['api', 'main.js'], ['worker', 'worker.js']] as const) {
+    for (const [name, file] of [['api', 'main.js'], ['worker', 'worker.js'], ['mail', 'mail-listener.js']] as const) {
       const script = join(root, 'dist', 'src', file);
       if (!existsSync(script)) throw new Error(`${script} is missing: run npm start (it compiles first)`);
       const proc: Managed = startProcess(name, process.execPath, [script], { env: { PATH: process.env.PATH, ...toEnv(config) } });

@@ -16,7 +16,7 @@ import { startFakeLever, type KeyPermissions } from '../../src/fake-lever/server
 import { buildApp } from '../../src/http/app';
 import { LinkSigner } from '../../src/links';
 import { createLogger } from '../../src/logger';
-import { startInboundSmtp } from '../../src/mail/inbound-smtp';
+import { inboundSmtpOptions, startInboundSmtp } from '../../src/mail/inbound-smtp';
 import { createMailer } from '../../src/mail/mailer';
 import { ReferenceChecks } from '../../src/reference-checks';
 import { SecretBox } from '../../src/secrets';
@@ -114,7 +114,12 @@ export async function startStack(opts: StackOptions = {}) {
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const checks = new ReferenceChecks(client, config.TEMPORAL_TASK_QUEUE);
   server.on('request', buildApp({ config, db, box, links, temporal: client, checks, logger }));
-  const inbound = await startInboundSmtp({ db, checks, inboundMailDomain: config.INBOUND_MAIL_DOMAIN, logger }, 0, '127.0.0.1');
+  // In production the listener is its own process (src/mail-listener.ts); here it runs in the test's, on a free port.
+  const inboundMailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
+  const inbound = await startInboundSmtp(
+    { db, checks, mailer: inboundMailer, inboundMailDomain: config.INBOUND_MAIL_DOMAIN, logger },
+    { ...inboundSmtpOptions(config), port: 0, host: '127.0.0.1' },
+  );
 
   let worker: { worker: Worker; running: Promise<void>; close: () => Promise<void> } | undefined;
   if (opts.worker !== false) {
@@ -149,6 +154,7 @@ export async function startStack(opts: StackOptions = {}) {
     async close() {
       await worker?.close();
       await inbound.close();
+      inboundMailer.close();
       await new Promise((r) => server.close(r));
       await connection.close();
       await db.close();
