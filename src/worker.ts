@@ -9,6 +9,7 @@ import { createMailer, type Mailer } from './mail/mailer';
 import { exitOnBadConfig, onShutdown } from './process';
 import { SecretBox } from './secrets';
 import { smsSenderFrom } from './sms/from-config';
+import { temporalDataConverter } from './temporal';
 
 /** Builds a worker for refcheck's task queue; tests call this with their own config. */
 export async function createWorker(config: Config, opts: { db: Db; mailer: Mailer; workflowBundlePath?: string; taskQueue?: string }) {
@@ -32,6 +33,7 @@ export async function createWorker(config: Config, opts: { db: Db; mailer: Maile
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: temporalDataConverter(config),
     taskQueue: opts.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
     activities,
