@@ -15,9 +15,12 @@ export function payloadCodec(config: Pick<Config, 'TEMPORAL_PAYLOAD_KEYS'>): Enc
   return new EncryptionCodec(parsePayloadKeys(config.TEMPORAL_PAYLOAD_KEYS));
 }
 
+/** Failure messages encoded as payloads, so the codec encrypts them too (bundleWorkflowCode takes it as well). */
+export const FAILURE_CONVERTER_PATH = require.resolve('./temporal-codec/failure-converter');
+
 /** For Client and Worker.create / runReplayHistory: the same codec on both sides, or neither can read the other. */
 export function temporalDataConverter(config: Pick<Config, 'TEMPORAL_PAYLOAD_KEYS'>): DataConverter {
-  return { payloadCodecs: [payloadCodec(config)] };
+  return { payloadCodecs: [payloadCodec(config)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type FailureConverter } from '@temporalio/common';
 import { ConfigError, loadConfig } from '../src/config';
-import { payloadCodec } from '../src/temporal';
+import { FAILURE_CONVERTER_PATH, payloadCodec } from '../src/temporal';
 
 /** TEMPORAL_PAYLOAD_KEYS: refused with a message that says how to make one, never echoing a key; rotation keeps old payloads readable. */
 const key = () => randomBytes(32).toString('base64');
@@ -50,4 +50,13 @@ test('when a key is rotated (a new one first, the old one kept), then new payloa
   expect(decoded.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual(['written under k1', 'written under k2']);
   // Dropped too early, the old key's payloads say which key is missing.
   await expect(payloadCodec({ TEMPORAL_PAYLOAD_KEYS: newKey }).decode(before)).rejects.toThrow(/key "k1", which TEMPORAL_PAYLOAD_KEYS does not list/);
+});
+
+test('when an error quotes personal data, then its message and stack reach Temporal only inside the encrypted payload', async () => {
+  const { failureConverter } = await import(FAILURE_CONVERTER_PATH) as { failureConverter: FailureConverter };
+  const failure = failureConverter.errorToFailure(new Error('550 mailbox ada@candidate.test unknown'), defaultPayloadConverter);
+  expect(failure.message).not.toContain('ada@');
+  expect(failure.stackTrace ?? '').not.toContain('ada@');
+  const [sealed] = await payloadCodec({ TEMPORAL_PAYLOAD_KEYS: `k1:${key()}` }).encode([failure.encodedAttributes!]);
+  expect(Buffer.from(sealed.data!).toString('latin1')).not.toContain('ada@');
 });
