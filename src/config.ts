@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { payloadKeysProblem } from './temporal-codec/payload-keys';
 
 /**
  * The one place that reads process.env. Every process parses it once at start-up;
@@ -6,6 +7,7 @@ import { z } from 'zod';
  */
 const str = () => z.string();
 const int = () => z.coerce.number().int();
+const isOrigin = (v: string) => URL.canParse(v) && new URL(v).origin === v;
 /** An empty variable counts as unset, so `PORT=` in an env file means "use the default". */
 const withoutEmpty = (env: NodeJS.ProcessEnv) => Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
 
@@ -18,6 +20,13 @@ const EnvFields = z.object({
   TEMPORAL_TASK_QUEUE: str().default('refcheck'),
   /** Where support opens the Temporal UI: the console links each check to its run there. */
   TEMPORAL_UI_URL: str().pipe(z.url()).default('http://localhost:8233'),
+  /** The Temporal UI's origin, the only one allowed to call the codec endpoint with a console session; unset: TEMPORAL_UI_URL's origin. */
+  TEMPORAL_UI_ORIGIN: str().refine(isOrigin, 'must be an origin: scheme://host[:port], no path or trailing slash').optional(),
+  /** Encrypts what refcheck stores in Temporal (AES-256-GCM): id:base64key pairs, comma-separated; the first encrypts, all decrypt. */
+  TEMPORAL_PAYLOAD_KEYS: str().superRefine((v, ctx) => {
+    const problem = payloadKeysProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   /** 32 random bytes, base64: encrypts Lever API keys and signing tokens at rest (AES-256-GCM). */
   REFCHECK_ENCRYPTION_KEY: str().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   /** Signs the links in mails (report, hire confirmation). */

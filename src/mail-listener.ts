@@ -20,7 +20,7 @@ async function main() {
     return;
   }
   const db = createDb(config.DATABASE_URL, 5);
-  const { client, connection } = createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const { client, connection } = createTemporalClient(config);
   const checks = new ReferenceChecks(client, config.TEMPORAL_TASK_QUEUE);
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
   const options = inboundSmtpOptions(config);

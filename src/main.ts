@@ -13,7 +13,7 @@ async function main() {
   const config = exitOnBadConfig(loadConfig);
   const logger = createLogger(config.LOG_LEVEL, 'refcheck-api');
   const db = createDb(config.DATABASE_URL);
-  const { client, connection } = createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const { client, connection } = createTemporalClient(config);
   const checks = new ReferenceChecks(client, config.TEMPORAL_TASK_QUEUE);
   const box = new SecretBox(config.REFCHECK_ENCRYPTION_KEY);
   const app = buildApp({ config, db, box, links: new LinkSigner(config.REFCHECK_LINK_SECRET), temporal: client, checks, logger });

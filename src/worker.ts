@@ -10,7 +10,7 @@ import { ensureRetentionSchedule } from './retention-schedule';
 import { exitOnBadConfig, onShutdown } from './process';
 import { SecretBox } from './secrets';
 import { smsSenderFrom } from './sms/from-config';
-import { createTemporalClient } from './temporal';
+import { createTemporalClient, temporalDataConverter } from './temporal';
 
 /** Builds a worker for refcheck's task queue; tests call this with their own config. */
 export async function createWorker(config: Config, opts: { db: Db; mailer: Mailer; workflowBundlePath?: string; taskQueue?: string }) {
@@ -35,6 +35,7 @@ export async function createWorker(config: Config, opts: { db: Db; mailer: Maile
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: temporalDataConverter(config),
     taskQueue: opts.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
     activities,
@@ -49,7 +50,7 @@ async function main() {
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
   const { worker, connection } = await createWorker(config, { db, mailer });
   // Before polling: a worker that cannot schedule the sweep stops (and is restarted) rather than run without it.
-  const temporal = createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const temporal = createTemporalClient(config);
   const schedule = await ensureRetentionSchedule(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE, intervalSeconds: config.RETENTION_SWEEP_INTERVAL_SECONDS });
   await temporal.connection.close();
   logger.info({ schedule, everySeconds: config.RETENTION_SWEEP_INTERVAL_SECONDS }, 'retention sweep scheduled');

@@ -5,6 +5,7 @@ const valid = {
   REFCHECK_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   REFCHECK_LINK_SECRET: 'l'.repeat(32),
   REFCHECK_ADMIN_TOKEN: 'a'.repeat(24),
+  TEMPORAL_PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 9).toString('base64')}`,
 };
 
 test('when the required variables are set, then the rest take their documented defaults', () => {

@@ -156,7 +156,7 @@ describe('a forged or broken delivery is refused and starts nothing', () => {
 
 describe('when Temporal cannot be reached', () => {
   test('then a valid delivery gets 503 (so Lever retries), is recorded, and says nothing more', async () => {
-    const dead = createTemporalClient(`127.0.0.1:${await freePort()}`, 'default');
+    const dead = createTemporalClient({ ...stack.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
     const app = buildApp({ config: stack.config, db: stack.db, box: stack.box, links: stack.links, temporal: dead.client, checks: new ReferenceChecks(dead.client, 'unused'), logger: stack.logger });
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');

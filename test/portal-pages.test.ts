@@ -148,7 +148,7 @@ describe('the candidate page', () => {
 
   test('when Temporal cannot be reached, then 503 keeps the input and stores nothing; the retry goes through', async () => {
     const c = await candidate();
-    const dead = createTemporalClient(`127.0.0.1:${await freePort()}`, 'default');
+    const dead = createTemporalClient({ ...stack.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
     api.deps.checks = new ReferenceChecks(dead.client, 'unused');
     try {
       const res = await c.visitor.post(`${c.page}/nominate`, nomination());
@@ -277,7 +277,7 @@ describe('the referee page', () => {
   test('when Temporal cannot be reached after the answer is stored, then the referee is still thanked', async () => {
     const [r] = await referees();
     await r.visitor.get(r.page);
-    const dead = createTemporalClient(`127.0.0.1:${await freePort()}`, 'default');
+    const dead = createTemporalClient({ ...stack.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
     api.deps.checks = new ReferenceChecks(dead.client, 'unused');
     try {
       expect((await r.visitor.post(`${r.page}/answer`, answers())).status).toBe(303);

@@ -152,6 +152,7 @@ describe('the SMS provider setting', () => {
   const base = {
     DATABASE_URL: 'postgres://x@localhost/x', REFCHECK_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     REFCHECK_LINK_SECRET: 'l'.repeat(40), REFCHECK_ADMIN_TOKEN: 'a'.repeat(30),
+    TEMPORAL_PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 9).toString('base64')}`,
   };
 
   test('Twilio without credentials or a sender is refused at start, naming each variable and never a value', () => {

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { loadLocalEnv } from '../config';
 import { createDb } from '../db/pool';
 import { localConfig, startLocalStack, DEMO_API_KEY, type LocalStack } from '../dev/stack';
@@ -9,6 +8,7 @@ import { DEMO } from '../fake-lever/demo-seed';
 import { setUpInConsole } from '../dev/demo-console';
 import { projectRoot } from '../dev/project-root';
 import { referenceCheckWorkflowId } from '../../workflows/definitions';
+import { connectTemporalClient } from '../temporal';
 
 /**
  * `npm run demo`: one candidate's whole journey against the local stack (started here if it is
@@ -35,8 +35,7 @@ async function main() {
   const mailWeb = `http://127.0.0.1:${local.LOCAL_MAIL_WEB_PORT}`;
   const smsWeb = `http://127.0.0.1:${local.LOCAL_SMS_PORT}`;
   const db = createDb(config.DATABASE_URL, 1);
-  const temporal = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection: temporal });
+  const { client, connection: temporal } = await connectTemporalClient(config);
   try {
     // 1. The admin sets refcheck up in the console: the connection, its stage, the URLs into Lever's settings, Verify.
     const browser = await openBrowser(local.CHROMIUM_PATH);

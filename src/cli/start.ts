@@ -10,6 +10,8 @@ refcheck is running.
   console                 ${urls.console}
   api (webhooks, pages)   ${urls.api}
   Temporal UI             ${urls.temporalUi ?? `(external Temporal at ${stack.config.TEMPORAL_ADDRESS})`}
+                          (payloads are encrypted: sign in to the console as an admin, then in the UI's
+                          codec settings tick "Include cross-origin credentials" to read them)
   mail caught locally     ${urls.mail}
   texts caught locally    ${urls.sms}
   fake Lever              ${urls.fakeLever}  (API URL ${urls.fakeLever}/v1, API key "${DEMO_API_KEY}",

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, loadLocalEnv, toEnv, type Config } from '../config';
+import { loadConfig, loadLocalEnv, toEnv, type Config, type LocalEnv } from '../config';
 import { createDb } from '../db/pool';
 import { migrate } from '../db/migrate';
 import { setupLinkIfNeeded } from '../console/account-links';
@@ -51,7 +51,10 @@ export async function startLocalStack(say: (line: string) => void): Promise<Loca
     let temporalUi: string | undefined;
     if (!temporalAddress) {
       say(`starting the Temporal dev server (port ${local.LOCAL_TEMPORAL_PORT}, UI ${local.LOCAL_TEMPORAL_UI_PORT}, data in .data/local/temporal.db)`);
-      const server = await startTemporalDevServer({ binary: temporalBinary(root), port: local.LOCAL_TEMPORAL_PORT, uiPort: local.LOCAL_TEMPORAL_UI_PORT, dbFile: join(data, 'temporal.db') });
+      const server = await startTemporalDevServer({
+        binary: temporalBinary(root), port: local.LOCAL_TEMPORAL_PORT, uiPort: local.LOCAL_TEMPORAL_UI_PORT, dbFile: join(data, 'temporal.db'),
+        uiCodecEndpoint: `${localPublicUrl(local)}/codec`,
+      });
       stops.push(server.stop);
       temporalAddress = server.address;
       temporalUi = server.uiUrl;
@@ -106,7 +109,9 @@ export function localConfig(databaseUrl?: string, temporalAddress?: string): Con
     DATABASE_URL: databaseUrl ?? local.DATABASE_URL ?? `postgresql://refcheck@127.0.0.1:${local.LOCAL_POSTGRES_PORT}/refcheck`,
     TEMPORAL_ADDRESS: temporalAddress ?? local.TEMPORAL_ADDRESS ?? `127.0.0.1:${local.LOCAL_TEMPORAL_PORT}`,
     PORT: String(local.PORT),
-    PUBLIC_URL: `http://localhost:${local.PORT}`,
+    PUBLIC_URL: localPublicUrl(local),
+    // The dev server's UI, the one origin the codec endpoint answers with a console session.
+    TEMPORAL_UI_URL: `http://localhost:${local.LOCAL_TEMPORAL_UI_PORT}`,
     SMTP_URL: `smtp://127.0.0.1:${local.LOCAL_MAIL_SMTP_PORT}`,
     INBOUND_SMTP_PORT: String(local.INBOUND_SMTP_PORT),
     // The report PDF (a connection setting) renders in the Chromium the browser tests and the demo use, when there is one.
@@ -119,6 +124,8 @@ export function localConfig(databaseUrl?: string, temporalAddress?: string): Con
     SMS_FROM: '+15005550006',
   });
 }
+
+const localPublicUrl = (local: LocalEnv) => `http://localhost:${local.PORT}`;
 
 /** The api's and worker's JSON log lines, prefixed so the two streams can be told apart. */
 function prefixOutput(proc: Managed, name: string) {

@@ -19,9 +19,11 @@ export type DevServer = Managed & { address: string; uiUrl?: string };
  * The Temporal CLI's dev server: a real Temporal with a SQLite file (or in memory), the UI,
  * and refcheck's search attributes registered at start.
  */
-export async function startTemporalDevServer(opts: { binary: string; port: number; uiPort?: number; dbFile?: string; logFile?: (line: string) => void }): Promise<DevServer> {
+export async function startTemporalDevServer(opts: { binary: string; port: number; uiPort?: number; uiCodecEndpoint?: string; dbFile?: string; logFile?: (line: string) => void }): Promise<DevServer> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', 'default', '--log-level', 'warn'];
   args.push(...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']));
+  // Payloads are encrypted: the UI asks the api's codec endpoint to decode them for a signed-in admin.
+  if (opts.uiPort && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa.name}=${sa.type}`);
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
@@ -31,6 +33,7 @@ export async function startTemporalDevServer(opts: { binary: string; port: numbe
   const address = `127.0.0.1:${opts.port}`;
   await waitUntil(`Temporal at ${address}`, async () => {
     if (proc.child.exitCode !== null) throw new Error(`temporal exited with code ${proc.child.exitCode}`);
+    // A health probe only: it reads and writes no payloads, so it needs no codec.
     const connection = await Connection.connect({ address, connectTimeout: 1_000 });
     try {
       await connection.workflowService.getSystemInfo({});

@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import type { ReferenceChecks } from '../reference-checks';
 import type { SecretBox } from '../secrets';
 import { TEMPORAL_CALL_DEADLINE_MS } from '../temporal';
+import { codecRouter } from './codec';
 import { consoleRouter } from './console';
 import { errorHandler } from './error-handler';
 import { inboundMailRouter } from './inbound-mail';
@@ -53,6 +54,7 @@ export function buildApp(deps: AppDeps) {
   app.use(portalRouter(deps));
   app.use(pagesRouter(deps));
   app.use(consoleRouter(deps));
+  app.use(codecRouter(deps));
   app.use(() => {
     throw notFound();
   });

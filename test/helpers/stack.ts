@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config';
 import { insertOrganisation } from '../../src/db/accounts';
@@ -20,11 +19,17 @@ import { inboundSmtpOptions, startInboundSmtp } from '../../src/mail/inbound-smt
 import { createMailer } from '../../src/mail/mailer';
 import { ReferenceChecks } from '../../src/reference-checks';
 import { SecretBox } from '../../src/secrets';
+import { connectTemporalClient } from '../../src/temporal';
 import { createWorker } from '../../src/worker';
 import { loadTestEnv, suiteEnv } from './env';
 
 export const TRIGGER_STAGE = 'stage-refcheck';
 export const API_KEY = 'test-api-key';
+/**
+ * Fixed, so the histories the recorder writes (encrypted) replay in test/replay.test.ts. Two keys:
+ * the second one stands for a rotated-out key that still decrypts.
+ */
+export const TEST_PAYLOAD_KEYS = 'test2:2rGX8Ok1Pq0mB5wZ8m0Uu9YpV0mJ3q5J9Kk7aQyX6bE=,test1:jz3Q6bH8yXc1VvN4sR0pL7tW2eK9mA5uD3fG6hJ8kLo=';
 const id = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}`;
 
 export type StackOptions = {
@@ -75,6 +80,7 @@ export async function startStack(opts: StackOptions = {}) {
     REFCHECK_LINK_SECRET: randomBytes(32).toString('hex'),
     REFCHECK_ADMIN_TOKEN: randomBytes(24).toString('hex'),
     INBOUND_MAIL_SECRET: randomBytes(24).toString('hex'),
+    TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}`,
     INBOUND_MAIL_DOMAIN: 'reply.refcheck.test',
     SMS_PROVIDER: 'twilio',
@@ -110,8 +116,7 @@ export async function startStack(opts: StackOptions = {}) {
       : { id: id('tpl'), ...t, requiredReferences: opts.requiredReferences ?? 2, deadlineSeconds: opts.deadlineSeconds ?? 3600 });
   }
 
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { client, connection } = await connectTemporalClient(config);
   const checks = new ReferenceChecks(client, config.TEMPORAL_TASK_QUEUE);
   server.on('request', buildApp({ config, db, box, links, temporal: client, checks, logger }));
   // In production the listener is its own process (src/mail-listener.ts); here it runs in the test's, on a free port.

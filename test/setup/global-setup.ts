@@ -7,6 +7,7 @@ import { startLocalPostgres, stopAbandonedCluster } from '../../src/dev/postgres
 import { freePort } from '../../src/dev/processes';
 import { projectRoot } from '../../src/dev/project-root';
 import { startTemporalDevServer, temporalBinary } from '../../src/dev/temporal-server';
+import { FAILURE_CONVERTER_PATH } from '../../src/temporal';
 import { loadTestEnv } from '../helpers/env';
 
 /**
@@ -44,7 +45,7 @@ export default async function globalSetup() {
     (globalThis as Record<string, unknown>).__refcheckTemporal = server;
   }
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
   const bundlePath = join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
 

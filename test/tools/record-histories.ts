@@ -5,6 +5,8 @@
  * (before the first release no run sleeps on older code, so until then old files are replaced instead).
  *
  * It borrows the test suite's setup: its own Temporal dev server and Postgres, then the stack.
+ * The files hold payloads as Temporal stores them, encrypted with the stack's fixed test keys
+ * (TEST_PAYLOAD_KEYS), so they carry no personal data in clear; the replay decodes them.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
