@@ -53,6 +53,17 @@ const EnvFields = z.object({
   /** Shared secret a mail provider's inbound webhook sends as a Bearer token; unset turns the endpoint off. */
   INBOUND_MAIL_SECRET: str().pipe(z.string().min(24)).optional(),
   WEBHOOK_BODY_LIMIT_BYTES: int().pipe(z.number().min(1024)).default(32 * 1024),
+  /**
+   * Oldest triggeredAt a webhook may carry. Lever retries 5 times with growing gaps (schedule
+   * undocumented) and its UI can re-run a delivery: a week covers both. Tokens are remembered this long.
+   */
+  WEBHOOK_MAX_AGE_SECONDS: int().pipe(z.number().min(600)).default(7 * 24 * 60 * 60),
+  /** How far ahead of this host's clock a triggeredAt may be: clock skew between Lever and here. */
+  WEBHOOK_MAX_FUTURE_SECONDS: int().pipe(z.number().min(0).max(3600)).default(300),
+  /** Refused webhook requests per connection per minute before the rest get 429; acknowledged deliveries never count. */
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: int().pipe(z.number().min(1)).default(600),
+  /** Days a webhook delivery's record is kept (the newest per webhook stays, for the console). */
+  WEBHOOK_DELIVERY_RETENTION_DAYS: int().pipe(z.number().min(1)).default(30),
   REPORT_LINK_TTL_DAYS: int().pipe(z.number().min(1)).default(180),
   HIRE_LINK_TTL_DAYS: int().pipe(z.number().min(1)).default(30),
   /** Lever allows 10 req/s per key with bursts to 20; stay under it with a margin for network jitter. */

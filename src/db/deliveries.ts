@@ -26,3 +26,23 @@ export async function listDeliveries(db: Db, connectionId: string): Promise<Deli
     [connectionId],
   );
 }
+
+/**
+ * Deletes deliveries received before `olderThan` (WEBHOOK_DELIVERY_RETENTION_DAYS), except, for each
+ * webhook of a connection that still exists, its newest delivery and its newest ping: the console's
+ * "last delivery" and "Verify the connection: seen" read those. Returns how many went.
+ */
+export async function purgeExpiredDeliveries(db: Db, olderThan: Date): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `with newest as (
+       select max(w.id) as id from webhook_deliveries w join lever_connections c on c.id = w.connection_id group by w.connection_id, w.event
+       union
+       select max(w.id) from webhook_deliveries w join lever_connections c on c.id = w.connection_id where w.outcome = 'ping' group by w.connection_id, w.event
+     ), gone as (
+       delete from webhook_deliveries d where d.received_at < $1 and d.id not in (select id from newest) returning 1
+     )
+     select count(*)::int as n from gone`,
+    [olderThan],
+  );
+  return row.n;
+}

@@ -1,69 +1,177 @@
-import express, { type Request, type Response } from 'express';
+import { createHash } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
+import type { Config } from '../config';
 import { findWebhookTarget, WEBHOOK_EVENTS, type WebhookTarget } from '../db/connections';
 import { recordDelivery, type Delivery } from '../db/deliveries';
 import { deleteRequestsForOpportunity, hasConcludedCheck } from '../db/requests';
-import { AppError, badRequest, notFound, unauthorized, unavailable } from '../errors';
+import { rememberDeliveryToken } from '../db/webhook-tokens';
+import { AppError, badRequest, unauthorized, unavailable } from '../errors';
+import type { Logger } from '../logger';
 import { verifyLeverSignature } from '../lever/signature';
-import { WebhookBody } from '../lever/schemas';
+import { WebhookBody, WebhookEnvelope } from '../lever/schemas';
 import type { AppDeps } from './app';
+import { isOutage } from './outage';
+import { countRefusal, type RefusalReason } from './webhook-refusals';
+
+/**
+ * Connection ids are `c_` and 16 hex digits (console, CLI); tests and older ids use other short
+ * prefixes. Anything else cannot be a connection: it is answered 404 before any query, so a NUL
+ * byte or a 300-character id never reaches Postgres.
+ */
+const CONNECTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const isWebhookEvent = (event: string) => (WEBHOOK_EVENTS as readonly string[]).includes(event);
+
+type Locals = { target: WebhookTarget; bodySha256?: Buffer; repeatedToken?: boolean };
+type WebhookRequest = Request<{ connectionId: string; event: string }>;
 
 /**
  * POST /webhooks/lever/:connectionId/:event — one URL per Lever webhook, each with its own token.
- * Order matters: find the token, verify the signature, and only then trust the body's shape.
- * The answer is 2xx only once Temporal holds the start or signal; 503 otherwise, so Lever retries.
+ * Order matters, cheapest refusal first: the path's shape, the connection, the rate limit, the
+ * body's size and syntax, the signature, triggeredAt's window, the delivery token, and only then
+ * the body's shape. Only deliveries that pass the token check are recorded (webhook_deliveries);
+ * everything refused before is counted (webhook-refusals.ts).
+ * The answer is 2xx only once Temporal holds the start or signal; 503 only when Postgres or Temporal
+ * is down, so Lever retries.
  */
 export function leverWebhookRouter(deps: AppDeps) {
   const router = express.Router();
+  const path = '/webhooks/lever/:connectionId/:event';
   router.post(
-    '/webhooks/lever/:connectionId/:event',
-    express.json({ limit: deps.config.WEBHOOK_BODY_LIMIT_BYTES, type: () => true }),
-    async (req: Request<{ connectionId: string; event: string }>, res: Response) => {
-      const { connectionId, event } = req.params;
-      const delivery: Delivery = { connectionId, event, opportunityId: null, outcome: 'received', httpStatus: 0 };
+    path,
+    findTarget(deps),
+    webhookRateLimit(deps.config, deps.logger),
+    express.json({
+      limit: deps.config.WEBHOOK_BODY_LIMIT_BYTES,
+      type: () => true,
+      // The raw bytes' hash: a Lever retry repeats them exactly; a replayed envelope with new `data` cannot.
+      verify: (_req, res, buf) => {
+        (res as Response<unknown, Locals>).locals.bodySha256 = createHash('sha256').update(buf).digest();
+      },
+    }),
+    async (req: WebhookRequest, res: Response<unknown, Locals>) => {
+      const { target } = res.locals;
+      const delivery: Delivery & { trusted?: boolean } = { connectionId: target.id, event: req.params.event, opportunityId: null, outcome: 'received', httpStatus: 0 };
       try {
-        const { status, body } = await handle(deps, req.params, req.body, delivery);
+        const { status, body } = await handle(deps, target, req.params.event, req.body, res.locals, delivery);
         delivery.httpStatus = status;
         res.status(status).json(body);
       } catch (err) {
-        const appErr = err instanceof AppError ? err : unavailable('Temporal or the database is unreachable; Lever will retry', err);
-        delivery.outcome = appErr.code;
-        delivery.httpStatus = appErr.status;
-        throw appErr;
+        if (err instanceof Refusal) {
+          countRefusal(err.reason, deps.logger);
+          // The connection is real, so its admin may need this (a wrong token, a clock far off); the limiter bounds these lines.
+          deps.logger.warn({ connectionId: target.id, event: req.params.event, reason: err.reason }, `lever webhook refused: ${err.message}`);
+        }
+        const answer = err instanceof AppError ? err : isOutage(err) ? unavailable('Temporal or the database is unreachable; Lever will retry', err) : err;
+        delivery.outcome = answer instanceof AppError ? answer.code : 'internal';
+        delivery.httpStatus = answer instanceof AppError ? answer.status : 500;
+        throw answer;
       } finally {
-        await record(deps, delivery);
+        if (delivery.trusted) await record(deps, delivery);
       }
     },
   );
-  // Bodies the JSON parser refused (too large, not JSON) never reach the handler: record them here.
-  router.use('/webhooks/lever/:connectionId/:event', async (err: { status?: number; type?: string }, req: Request, _res: Response, next: (e: unknown) => void) => {
-    const { connectionId, event } = req.params as { connectionId: string; event: string };
-    await record(deps, { connectionId, event, opportunityId: null, outcome: err?.type ?? 'error', httpStatus: err?.status ?? 500 });
+  // Bodies the JSON parser refused (too large, not JSON, odd charset): counted, then answered by the error handler.
+  router.use(path, (err: { type?: string }, _req: Request, _res: Response, next: NextFunction) => {
+    if (typeof err?.type === 'string') countRefusal('unreadable', deps.logger);
     next(err);
+  });
+  // A path whose parameters cannot be decoded (`%zz`) cannot name a connection either: 404, not a 500.
+  router.use('/webhooks/lever', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof URIError)) return next(err);
+    countRefusal('no-such-url', deps.logger);
+    res.status(404).json({ error: 'not_found', message: 'unknown connection' });
   });
   return router;
 }
 
-async function handle(deps: AppDeps, params: { connectionId: string; event: string }, raw: unknown, delivery: Delivery) {
-  if (!(WEBHOOK_EVENTS as readonly string[]).includes(params.event)) throw notFound(`unknown webhook event "${params.event}"`);
-  const target = await findWebhookTarget(deps.db, deps.box, params.connectionId, params.event).catch((err) => {
-    throw unavailable('database unreachable', err);
+/** A refusal before the delivery could be trusted: counted, not recorded. */
+class Refusal extends AppError {
+  constructor(readonly reason: RefusalReason, err: AppError) {
+    super(err.code, err.status, err.message);
+  }
+}
+
+/** 404 for what cannot exist, answered here: no query for a malformed id, no log line per stranger's request. */
+function findTarget(deps: AppDeps) {
+  return async (req: WebhookRequest, res: Response<unknown, Locals>, next: NextFunction) => {
+    const { connectionId, event } = req.params;
+    const refuse = (reason: RefusalReason, message: string) => {
+      countRefusal(reason, deps.logger);
+      res.status(404).json({ error: 'not_found', message });
+    };
+    if (!isWebhookEvent(event)) return refuse('no-such-url', 'unknown webhook event');
+    if (!CONNECTION_ID.test(connectionId)) return refuse('no-such-url', 'unknown connection');
+    let target: WebhookTarget | undefined;
+    try {
+      target = await findWebhookTarget(deps.db, deps.box, connectionId, event);
+    } catch (err) {
+      throw isOutage(err) ? unavailable('database unreachable', err) : err;
+    }
+    if (!target) return refuse('unknown-connection', 'unknown connection');
+    res.locals.target = target;
+    next();
+  };
+}
+
+/**
+ * Per connection, in this process. Only refused requests count (and repeated tokens, which are
+ * Lever's retries or someone's replays): Lever's real deliveries are acknowledged and never
+ * throttled however many a bulk action sends, while a flood of junk, forged or replayed posts is
+ * capped. Under such a flood Lever's own deliveries get 429 too, and Lever retries them later.
+ */
+function webhookRateLimit(config: Config, logger: Logger) {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: config.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+    keyGenerator: (req) => (req as WebhookRequest).params.connectionId,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode < 400 && !(res as Response<unknown, Locals>).locals.repeatedToken,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      countRefusal('rate-limited', logger);
+      res.status(429).json({ error: 'rate_limited', message: 'too many refused deliveries for this connection; retry later' });
+    },
   });
-  if (!target) throw notFound('unknown connection');
-  if (!target.signingToken) throw unauthorized(`no signing token is configured for ${params.event} on this connection`);
-  if (!verifyLeverSignature(target.signingToken, raw)) throw unauthorized();
+}
+
+async function handle(deps: AppDeps, target: WebhookTarget, event: string, raw: unknown, locals: Locals, delivery: Delivery & { trusted?: boolean }) {
+  if (!target.signingToken) throw new Refusal('unverified', unauthorized(`no signing token is configured for ${event} on this connection`));
+  if (!verifyLeverSignature(target.signingToken, raw)) throw new Refusal('unverified', unauthorized());
+
+  const envelope = WebhookEnvelope.safeParse(raw);
+  if (!envelope.success) throw new Refusal('malformed-envelope', badRequest(`unexpected body: ${describeIssues(envelope.error)}`));
+  const { triggeredAt, token } = envelope.data;
+  // 401, not 400: the body is well-formed, but a signature this old (or from the future) no longer
+  // proves that Lever sent it now; it may be a captured envelope replayed after its token was forgotten.
+  const ageMs = Date.now() - triggeredAt;
+  if (ageMs > deps.config.WEBHOOK_MAX_AGE_SECONDS * 1000 || -ageMs > deps.config.WEBHOOK_MAX_FUTURE_SECONDS * 1000) {
+    throw new Refusal('stale', unauthorized('triggeredAt is outside the accepted window'));
+  }
+  // Lever signs only token + triggeredAt: a token seen with another body is an envelope replayed with forged data.
+  const verdict = await rememberDeliveryToken(deps.db, {
+    connectionId: target.id, tokenSha256: createHash('sha256').update(token).digest(), bodySha256: locals.bodySha256!, triggeredAt,
+  });
+  if (verdict === 'other-body') {
+    throw new Refusal('replayed', unauthorized('this delivery was already received with another body'));
+  }
+  // The same body again is Lever retrying (perhaps after a 503): handled again, idempotently.
+  locals.repeatedToken = verdict === 'same-body';
+  delivery.trusted = true;
+  delivery.triggeredAt = triggeredAt;
 
   const parsed = WebhookBody.safeParse(raw);
   if (!parsed.success) throw badRequest(`unexpected body: ${describeIssues(parsed.error)}`);
   const body = parsed.data;
-  delivery.triggeredAt = body.triggeredAt;
   // Lever's "Verify the connection": a signed candidateHired with empty data, sent to whichever
   // webhook's URL the admin is verifying and signed with that webhook's token. Every URL says yes.
   if (body.event === 'candidateHired' && !('opportunityId' in body.data)) {
     delivery.outcome = 'ping';
     return { status: 200, body: { outcome: 'ping' } };
   }
-  if (body.event !== params.event) throw badRequest(`body event "${body.event}" does not match the URL's "${params.event}"`);
+  if (body.event !== event) throw badRequest(`body event "${body.event}" does not match the URL's "${event}"`);
   delivery.opportunityId = body.data.opportunityId;
   // A disabled connection still answers 2xx, so Lever does not retry or give up on the webhook.
   if (!target.enabled) {

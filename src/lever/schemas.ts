@@ -2,7 +2,17 @@ import { z } from 'zod';
 
 /* ---- Webhooks (lever-api.md section 1): everything but opportunityId is optional in `data`. ---- */
 
-const Envelope = { triggeredAt: z.number().int().positive(), token: z.string().min(1), signature: z.string() };
+/**
+ * Epoch ms from 2012 (before any Lever webhook) to 2100: a bound here, so that a signed but absurd
+ * `triggeredAt` (up to 2^53) is a 400 and not an invalid Date thrown later. The ingress's own
+ * window (WEBHOOK_MAX_AGE_SECONDS) is the real freshness check.
+ */
+const TriggeredAt = z.number().int().min(Date.UTC(2012, 0, 1)).max(Date.UTC(2100, 0, 1));
+
+/** The signed part of every delivery: enough to check freshness and replay before `data` is read. */
+export const WebhookEnvelope = z.object({ triggeredAt: TriggeredAt, token: z.string().min(1), event: z.string() });
+
+const Envelope = { triggeredAt: TriggeredAt, token: z.string().min(1), signature: z.string() };
 
 export const StageChangeEvent = z.object({
   ...Envelope,

@@ -14,6 +14,7 @@ export function verifyLeverSignature(signingToken: string, body: unknown): boole
   if (typeof body !== 'object' || body === null) return false;
   const { token, triggeredAt, signature } = body as Record<string, unknown>;
   if (typeof token !== 'string' || token.length === 0 || typeof signature !== 'string') return false;
-  if (typeof triggeredAt !== 'number' && typeof triggeredAt !== 'string') return false;
+  // Lever sends a number (lever-api.md); a string of the same digits is not Lever's, though it would sign the same.
+  if (typeof triggeredAt !== 'number' || !Number.isSafeInteger(triggeredAt)) return false;
   return constantTimeEqual(signature, leverSignature(signingToken, token, triggeredAt));
 }
