@@ -21,6 +21,9 @@ export type ActivityDeps = {
     leverRequestsPerSecond: number;
     leverBurst: number;
     leverSlotHorizonMs: number;
+    /** the retention sweep's cut-offs for operational records */
+    webhookDeliveryRetentionDays: number;
+    webhookMaxAgeSeconds: number;
     /** Chromium for the report PDF; undefined when the worker has none (the PDF is then skipped) */
     chromiumPath?: string;
   };

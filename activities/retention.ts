@@ -1,9 +1,13 @@
+import { purgeOldLoginFailures } from '../src/db/accounts';
+import { purgeExpiredDeliveries } from '../src/db/deliveries';
+import { purgeExpiredWebhookTokens } from '../src/db/webhook-tokens';
 import * as retention from '../src/db/retention';
+import { DAY_MS } from './deps';
 import type { ActivityDeps } from './deps';
 
 export type PurgeBatchInput = { batchSize: number };
 export type PurgeBatchResult = { purged: number };
-export type OperationalPurgeResult = { deliveries: number; webhookTokens: number };
+export type OperationalPurgeResult = { deliveries: number; webhookTokens: number; loginFailures: number };
 
 /**
  * The retention sweep's steps: each deletes one batch of expired personal data in Postgres and
@@ -24,12 +28,19 @@ export function retentionActivities(deps: ActivityDeps) {
       return { purged: await retention.purgeWithdrawnProspects(deps.db, input.batchSize) };
     },
 
-    /** Webhook deliveries and the delivery tokens kept against replays, past their own retention. */
+    /**
+     * Webhook deliveries past their retention, delivery tokens older than the triggeredAt window
+     * (a replay that old is refused by the window itself), and sign-in failures older than a day
+     * (the throttle looks back 15 minutes; the rows hold an address and an IP).
+     */
     async purgeExpiredOperationalRecords(): Promise<OperationalPurgeResult> {
-      // LEAD, after merging finding 9's branch: call purgeExpiredDeliveries(deps.db, olderThan) and
-      // purgeExpiredWebhookTokens(deps.db, olderThan) from src/db/deliveries.ts here (olderThan from
-      // that branch's retention settings in deps.settings) and return their counts.
-      return { deliveries: 0, webhookTokens: 0 };
+      const now = Date.now();
+      const { webhookDeliveryRetentionDays, webhookMaxAgeSeconds } = deps.settings;
+      return {
+        deliveries: await purgeExpiredDeliveries(deps.db, new Date(now - webhookDeliveryRetentionDays * DAY_MS)),
+        webhookTokens: await purgeExpiredWebhookTokens(deps.db, new Date(now - webhookMaxAgeSeconds * 1000)),
+        loginFailures: await purgeOldLoginFailures(deps.db, new Date(now - DAY_MS)),
+      };
     },
   };
 }

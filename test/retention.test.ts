@@ -140,3 +140,30 @@ test('when an admin sets a retention outside 30 to 1825 days, then the page says
   expect((await admin.get(page)).html).toMatch(/<input id="f-days" name="days" type="number" value="365"/);
   expect((await listAudit(stack.db, stack.organisationId, { target: stack.connectionId })).map((e) => e.action)).toContain('connection.retention');
 });
+
+test('when the sweep runs, then webhook deliveries past their retention, replay tokens past the triggeredAt window and old sign-in failures are deleted; recent ones are kept', async () => {
+  const old = `now() - interval '400 days'`;
+  const insertDelivery = (age: string, opportunityId: string) => stack.db.query(
+    `insert into webhook_deliveries (connection_id, event, opportunity_id, outcome, http_status, received_at) values ($1, 'candidateStageChange', $2, 'started', 202, ${age})`,
+    [stack.connectionId, opportunityId],
+  );
+  // The console shows each webhook's newest delivery: the sweep keeps one per webhook, so two old ones lose the older.
+  await insertDelivery(`${old} - interval '1 day'`, 'opp-old-1');
+  await insertDelivery(old, 'opp-old-2');
+  await insertDelivery('now()', 'opp-new');
+  await stack.db.query(
+    `insert into webhook_delivery_tokens (connection_id, token_sha256, body_sha256, triggered_at) values ($1, '\\x01', '\\x01', ${old}), ($1, '\\x02', '\\x02', now())`,
+    [stack.connectionId],
+  );
+  await stack.db.query(`insert into login_failures (email_key, ip, at) values ('old@example.test', '192.0.2.1', ${old}), ('new@example.test', '192.0.2.2', now())`);
+
+  const totals = await sweepBySchedule();
+
+  expect(totals.deliveries).toBeGreaterThanOrEqual(1);
+  expect(totals.webhookTokens).toBeGreaterThanOrEqual(1);
+  expect(totals.loginFailures).toBeGreaterThanOrEqual(1);
+  const kept = async (sql: string, params: unknown[] = []) => (await stack.db.query<{ k: string }>(sql, params)).map((r) => r.k).sort();
+  expect(await kept(`select opportunity_id as k from webhook_deliveries where opportunity_id like 'opp-old-%' or opportunity_id = 'opp-new'`)).toEqual(['opp-new']);
+  expect(await kept(`select encode(token_sha256, 'hex') as k from webhook_delivery_tokens where connection_id = $1`, [stack.connectionId])).toEqual(['02']);
+  expect(await kept(`select email_key as k from login_failures where email_key like '%@example.test'`)).toEqual(['new@example.test']);
+});

@@ -93,7 +93,7 @@ describe('a captured envelope re-sent with other data', () => {
 
 describe("Lever's retry of the same delivery", () => {
   test('when the first attempt got 503 (Temporal down), then the same body again starts the run', async () => {
-    const dead = createTemporalClient(`127.0.0.1:${await freePort()}`, 'default');
+    const dead = createTemporalClient({ ...stack.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
     const app = buildApp({ config: stack.config, db: stack.db, box: stack.box, links: stack.links, temporal: dead.client, checks: new ReferenceChecks(dead.client, 'unused'), logger: stack.logger });
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');

@@ -16,7 +16,7 @@ export type RetentionSweepInput = {
   /** carried over continue-as-new */
   totals?: RetentionSweepResult;
 };
-export type RetentionSweepResult = { requests: number; checks: number; withdrawnProspects: number; deliveries: number; webhookTokens: number };
+export type RetentionSweepResult = { requests: number; checks: number; withdrawnProspects: number; deliveries: number; webhookTokens: number; loginFailures: number };
 
 const sweep = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -32,7 +32,7 @@ const STEPS = {
 
 export async function retentionSweep(input: RetentionSweepInput = {}): Promise<RetentionSweepResult> {
   const batchSize = input.batchSize ?? 200;
-  const totals: RetentionSweepResult = input.totals ?? { requests: 0, checks: 0, withdrawnProspects: 0, deliveries: 0, webhookTokens: 0 };
+  const totals: RetentionSweepResult = input.totals ?? { requests: 0, checks: 0, withdrawnProspects: 0, deliveries: 0, webhookTokens: 0, loginFailures: 0 };
 
   await purgeInBatches('requests', batchSize, input, totals);
   await purgeInBatches('checks', batchSize, input, totals);
@@ -40,6 +40,7 @@ export async function retentionSweep(input: RetentionSweepInput = {}): Promise<R
   const operational = await sweep.purgeExpiredOperationalRecords();
   totals.deliveries += operational.deliveries;
   totals.webhookTokens += operational.webhookTokens;
+  totals.loginFailures += operational.loginFailures;
 
   log.info('retention sweep done', totals);
   return totals;

@@ -107,6 +107,12 @@ export async function recentLoginFailures(db: Db, emailKey: string, ip: string, 
   return { forEmail: Number(row.for_email), forIp: Number(row.for_ip) };
 }
 
+/** Sign-in failures older than the throttle could ever look back: they hold an address and an IP. */
+export async function purgeOldLoginFailures(db: Db, olderThan: Date): Promise<number> {
+  const rows = await db.query<{ n: number }>('with gone as (delete from login_failures where at < $1 returning 1) select count(*)::int as n from gone', [olderThan]);
+  return rows[0].n;
+}
+
 export async function clearLoginFailures(db: Db, emailKey: string): Promise<void> {
   await db.query('delete from login_failures where email_key = $1', [emailKey]);
 }

@@ -22,5 +22,7 @@ function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.too.large') return new AppError('payload_too_large', 413, 'request body is too large');
   if (e?.type === 'entity.parse.failed') return new AppError('malformed_json', 400, 'request body is not valid JSON');
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError('unsupported_encoding', 415, 'unsupported body encoding');
+  // Express's own client errors (a path that cannot be decoded, e.g. `%zz`) are the client's, not an outage.
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new AppError('bad_request', e.status, 'bad request');
   return new AppError('internal', 500, 'internal error');
 }
