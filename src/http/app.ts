@@ -15,6 +15,7 @@ import { inboundMailRouter } from './inbound-mail';
 import { leverWebhookRouter } from './lever-webhook';
 import { pagesRouter } from './pages';
 import { portalRouter } from './portal-pages';
+import { PORTAL_PATHS, portalRateLimit } from './portal-rate-limit';
 import { templatesApiRouter } from './templates-api';
 
 export type AppDeps = {
@@ -50,6 +51,7 @@ export function buildApp(deps: AppDeps) {
   app.use(leverWebhookRouter(deps));
   app.use(templatesApiRouter(deps));
   app.use(inboundMailRouter(deps));
+  app.use(PORTAL_PATHS, portalRateLimit(deps.config, deps.logger));
   app.use(portalRouter(deps));
   app.use(pagesRouter(deps));
   app.use(consoleRouter(deps));
