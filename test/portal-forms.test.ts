@@ -57,14 +57,15 @@ test('when a form\'s POST URL is opened again (the address bar after a 422), the
   expect((await visitor.post(`${c.page}/nominate`, { ...nomination, consent: '' })).status).toBe(422);
   const referee = await firstReferee();
 
-  for (const [page, action] of [[c.page, '/nominate'], [referee.page, '/answer'], [referee.page, '/decline']]) {
+  const report = `/reports/${stack.links.sign('report', c.request.id, 60_000)}`;
+  for (const [page, action] of [[c.page, '/nominate'], [referee.page, '/answer'], [referee.page, '/decline'], [report, '/print']]) {
     const again = await fetch(`${api.url}${page}${action}`, { redirect: 'manual' });
     expect(again.status).toBe(303);
     expect(again.headers.get('location')).toBe(page);
     expect((await visitor.get(again.headers.get('location')!)).status).toBe(200);
   }
   const logged = logLines.join('\n');
-  for (const token of [c.token, referee.page.split('/').pop()!]) {
+  for (const token of [c.token, referee.page.split('/').pop()!, report.split('/').pop()!]) {
     for (const part of token.split('.')) expect(logged).not.toContain(part);
   }
 });

@@ -57,5 +57,11 @@ export function pagesRouter(deps: AppDeps) {
     }
   });
 
+  // A link with more after it (a copy that grabbed a trailing path): the page itself, and no 404
+  // whose log line would carry the link.
+  router.get(['/reports/:token/*rest', '/hire/:token/*rest'], (req, res) => {
+    res.redirect(303, `/${req.path.split('/')[1]}/${encodeURIComponent(String(req.params.token))}`);
+  });
+
   return router;
 }
