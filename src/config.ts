@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { payloadKeysProblem } from './temporal-codec/payload-keys';
+import { GENERATE_HINT, rejectPlaceholder, rejectPlaceholderPassword, rejectWeakKey, rejectWeakSecret } from './secret-strength';
+import { TrustProxy } from './trust-proxy';
 
 /**
  * The one place that reads process.env. Every process parses it once at start-up;
@@ -14,7 +16,7 @@ const withoutEmpty = (env: NodeJS.ProcessEnv) => Object.fromEntries(Object.entri
 const EnvFields = z.object({
   PORT: int().pipe(z.number().min(0).max(65535)).default(3000),
   PUBLIC_URL: str().pipe(z.url()).default('http://localhost:3000'),
-  DATABASE_URL: str().pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  DATABASE_URL: str().pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')).superRefine(rejectPlaceholderPassword),
   TEMPORAL_ADDRESS: str().default('localhost:7233'),
   TEMPORAL_NAMESPACE: str().default('default'),
   TEMPORAL_TASK_QUEUE: str().default('refcheck'),
@@ -28,12 +30,12 @@ const EnvFields = z.object({
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
   /** 32 random bytes, base64: encrypts Lever API keys and signing tokens at rest (AES-256-GCM). */
-  REFCHECK_ENCRYPTION_KEY: str().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+  REFCHECK_ENCRYPTION_KEY: str().superRefine(rejectWeakKey),
   /** Signs the links in mails (report, hire confirmation). */
-  REFCHECK_LINK_SECRET: str().pipe(z.string().min(32, 'must be at least 32 characters')),
+  REFCHECK_LINK_SECRET: str().pipe(z.string().min(32, `must be at least 32 characters; ${GENERATE_HINT}`)).superRefine(rejectWeakSecret),
   /** Bearer token for the admin API. */
-  REFCHECK_ADMIN_TOKEN: str().pipe(z.string().min(24, 'must be at least 24 characters')),
-  SMTP_URL: str().pipe(z.url()).default('smtp://localhost:1025'),
+  REFCHECK_ADMIN_TOKEN: str().pipe(z.string().min(24, `must be at least 24 characters; ${GENERATE_HINT}`)).superRefine(rejectWeakSecret),
+  SMTP_URL: str().pipe(z.url()).superRefine(rejectPlaceholderPassword).default('smtp://localhost:1025'),
   MAIL_FROM: str().default('refcheck <refcheck@localhost>'),
   /** Replies to hire-confirmation mails go to hire+<token>@INBOUND_MAIL_DOMAIN. */
   INBOUND_MAIL_DOMAIN: str().default('reply.localhost'),
@@ -51,7 +53,7 @@ const EnvFields = z.object({
   INBOUND_SMTP_TLS_CERT_FILE: str().optional(),
   INBOUND_SMTP_TLS_KEY_FILE: str().optional(),
   /** Shared secret a mail provider's inbound webhook sends as a Bearer token; unset turns the endpoint off. */
-  INBOUND_MAIL_SECRET: str().pipe(z.string().min(24)).optional(),
+  INBOUND_MAIL_SECRET: str().pipe(z.string().min(24, `must be at least 24 characters; ${GENERATE_HINT}`)).superRefine(rejectWeakSecret).optional(),
   WEBHOOK_BODY_LIMIT_BYTES: int().pipe(z.number().min(1024)).default(32 * 1024),
   /**
    * Oldest triggeredAt a webhook may carry. Lever retries 5 times with growing gaps (schedule
@@ -66,6 +68,12 @@ const EnvFields = z.object({
   WEBHOOK_DELIVERY_RETENTION_DAYS: int().pipe(z.number().min(1)).default(30),
   REPORT_LINK_TTL_DAYS: int().pipe(z.number().min(1)).default(180),
   HIRE_LINK_TTL_DAYS: int().pipe(z.number().min(1)).default(30),
+  /** Whose X-Forwarded-For gives a client's IP (src/trust-proxy.ts): a hop count or addresses/CIDRs. */
+  TRUST_PROXY: str().pipe(TrustProxy).default(['loopback']),
+  /** The portal's pages (candidate, referee, report, hire links): requests per window per link and per IP, then 429. */
+  PORTAL_RATE_LIMIT_WINDOW_SECONDS: int().pipe(z.number().min(1)).default(600),
+  PORTAL_RATE_LIMIT_PER_LINK: int().pipe(z.number().min(1)).default(200),
+  PORTAL_RATE_LIMIT_PER_IP: int().pipe(z.number().min(1)).default(1000),
   /** Lever allows 10 req/s per key with bursts to 20; stay under it with a margin for network jitter. */
   LEVER_REQUESTS_PER_SECOND: int().pipe(z.number().min(1).max(10)).default(8),
   LEVER_BURST: int().pipe(z.number().min(1).max(20)).default(15),
@@ -84,7 +92,7 @@ const EnvFields = z.object({
   /** Twilio's API; the local stack points it at its SMS catcher. */
   TWILIO_API_URL: str().pipe(z.url()).default('https://api.twilio.com'),
   TWILIO_ACCOUNT_SID: str().optional(),
-  TWILIO_AUTH_TOKEN: str().optional(),
+  TWILIO_AUTH_TOKEN: str().superRefine(rejectPlaceholder).optional(),
   /** The sender: a Twilio number in E.164 (SMS_FROM) or a Messaging Service (TWILIO_MESSAGING_SERVICE_SID), which wins. */
   SMS_FROM: str().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number, e.g. +15005550006').optional(),
   TWILIO_MESSAGING_SERVICE_SID: str().regex(/^MG[0-9a-fA-F]{32}$/, 'MG followed by 32 hex digits').optional(),

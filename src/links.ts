@@ -6,6 +6,8 @@ import { constantTimeEqual } from './secrets';
  * Signed, purpose-scoped, expiring tokens for links in mails and in Lever.
  * Form: base64url(JSON claims) + "." + base64url(HMAC-SHA256). Small and dependency-free;
  * single use, where a purpose needs it, is enforced by the caller against the database (jti).
+ * Revocation (a renewed report link, a cancelled check) is by subject and signing time (`iat`),
+ * checked against src/db/link-revocations.ts by the pages (http/page-helpers.ts verifyLink).
  */
 export const LinkPurpose = z.enum(['report', 'candidate', 'hire-answer', 'referee', 'prospect-withdraw']);
 export type LinkPurpose = z.infer<typeof LinkPurpose>;
@@ -15,6 +17,8 @@ const Claims = z.object({
   /** subject: the workflow id or request id the link acts on */
   sub: z.string().min(1),
   exp: z.number().int(),
+  /** when it was signed (ms): a revocation stops the links of a subject signed before a moment */
+  iat: z.number().int(),
   jti: z.string().min(8),
   /** optional purpose-specific value, e.g. the owner's answer */
   v: z.string().optional(),
@@ -23,13 +27,14 @@ export type LinkClaims = z.infer<typeof Claims>;
 
 export type LinkCheck =
   | { ok: true; claims: LinkClaims }
-  | { ok: false; reason: 'malformed' | 'bad-signature' | 'wrong-purpose' | 'expired' };
+  | { ok: false; reason: 'malformed' | 'bad-signature' | 'wrong-purpose' | 'expired' | 'revoked' };
 
 export class LinkSigner {
   constructor(private readonly secret: string, private readonly now: () => number = Date.now) {}
 
   sign(purpose: LinkPurpose, subject: string, ttlMs: number, value?: string): string {
-    const claims: LinkClaims = { p: purpose, sub: subject, exp: this.now() + ttlMs, jti: randomBytes(9).toString('base64url'), v: value };
+    const now = this.now();
+    const claims: LinkClaims = { p: purpose, sub: subject, exp: now + ttlMs, iat: now, jti: randomBytes(9).toString('base64url'), v: value };
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return `${body}.${this.mac(body)}`;
   }

@@ -1,9 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import YAML from 'yaml';
-import { loadConfig } from '../src/config';
+import { loadConfig, type ConfigError } from '../src/config';
+import { localSecrets } from '../src/dev/local-secrets';
 import { SEARCH_ATTRIBUTES } from '../workflows/definitions';
+import { strongSecrets } from './helpers/secrets';
 
 /**
  * The deployment files (Dockerfile, docker-compose.yml, .env.example) against the code they deploy.
@@ -90,10 +94,20 @@ function configKeys(): string[] {
   return keys;
 }
 
-/** The environment a refcheck container gets: env_file (.env, here the example) overridden by `environment`. */
-function containerEnv(service: string): Record<string, string> {
-  const s = interpolateAll(services[service], envExample.set);
-  return { ...envExample.set, ...s.environment };
+/**
+ * .env.example as an operator fills it in: every secret generated, as its comments say.
+ * (As it is, refcheck refuses it: see the test below.)
+ */
+const SECRETS_IN_EXAMPLE = ['POSTGRES_PASSWORD', 'REFCHECK_ENCRYPTION_KEY', 'REFCHECK_LINK_SECRET', 'REFCHECK_ADMIN_TOKEN', 'SMTP_URL', 'TEMPORAL_PAYLOAD_KEYS'];
+const filledIn: Record<string, string> = {
+  ...envExample.set, ...strongSecrets(), POSTGRES_PASSWORD: randomBytes(24).toString('hex'),
+  SMTP_URL: `smtp://user:${encodeURIComponent(randomBytes(18).toString('base64'))}@smtp.example.com:587`,
+};
+
+/** The environment a refcheck container gets: env_file (.env) overridden by `environment`. */
+function containerEnv(service: string, dotEnv: Record<string, string> = filledIn): Record<string, string> {
+  const s = interpolateAll(services[service], dotEnv);
+  return { ...dotEnv, ...s.environment };
 }
 
 const shellScript = (s: Service) => (Array.isArray(s.command) ? s.command.join('\n') : (s.command ?? ''));
@@ -121,7 +135,29 @@ describe('docker-compose.yml', () => {
     for (const s of Object.values(services)) expect(s.image).not.toMatch(/auto-setup/);
   });
 
-  it('gives the refcheck services a complete, valid configuration from .env.example plus compose', () => {
+  it('refuses to start with .env.example as it is: every placeholder secret is named, with how to make one', () => {
+    for (const name of REFCHECK_SERVICES) {
+      let problems: string[] = [];
+      try {
+        loadConfig(containerEnv(name, envExample.set));
+      } catch (err) {
+        problems = (err as ConfigError).problems;
+      }
+      // POSTGRES_PASSWORD reaches refcheck inside DATABASE_URL.
+      for (const key of ['DATABASE_URL', 'REFCHECK_ENCRYPTION_KEY', 'REFCHECK_LINK_SECRET', 'REFCHECK_ADMIN_TOKEN', 'SMTP_URL', 'TEMPORAL_PAYLOAD_KEYS']) {
+        expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${key}: .*openssl rand`)));
+      }
+      for (const key of SECRETS_IN_EXAMPLE) expect(problems.join('\n')).not.toContain(envExample.set[key]);
+    }
+  });
+
+  it('accepts the secrets the local stack generates for itself', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'refcheck-secrets-'));
+    const local = localSecrets(join(dir, 'secrets.json'));
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://refcheck@127.0.0.1:5433/refcheck', ...local })).not.toThrow();
+  });
+
+  it('gives the refcheck services a complete, valid configuration from .env.example (its secrets generated) plus compose', () => {
     for (const name of REFCHECK_SERVICES) {
       expect([services[name].env_file].flat()).toContain('.env');
       const env = containerEnv(name);
@@ -131,11 +167,13 @@ describe('docker-compose.yml', () => {
       expect(new URL(config.DATABASE_URL).hostname).toBe('postgresql');
       expect(new URL(config.DATABASE_URL).pathname).toBe('/refcheck');
       expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      // The TLS proxy on the host reaches the api through Docker's gateway: its X-Forwarded-For is believed.
+      expect(config.TRUST_PROXY).toEqual(['loopback', '172.16.0.0/12']);
     }
   });
 
   it('registers exactly the search attributes the workflows set, in the namespace refcheck uses', () => {
-    const job = interpolateAll(services['temporal-create-namespace-and-search-attributes'], envExample.set);
+    const job = interpolateAll(services['temporal-create-namespace-and-search-attributes'], filledIn);
     const registered = job.environment!.SEARCH_ATTRIBUTES.split(/\s+/).filter(Boolean).sort();
     expect(registered).toEqual(SEARCH_ATTRIBUTES.map((a) => `${a.name}=${a.type}`).sort());
     expect(shellScript(job)).toMatch(/temporal operator search-attribute create --namespace "\$NAMESPACE" --name/);
@@ -189,7 +227,7 @@ describe('.env.example', () => {
     // The list read from the source is the one loadConfig parses: given every key, it returns exactly those.
     // The optional ones the example leaves commented out are given too.
     const everything = {
-      ...containerEnv('refcheck-api'), INBOUND_MAIL_SECRET: 'x'.repeat(24), CHROMIUM_PATH: '/usr/bin/chromium',
+      ...containerEnv('refcheck-api'), INBOUND_MAIL_SECRET: randomBytes(24).toString('hex'), CHROMIUM_PATH: '/usr/bin/chromium',
       INBOUND_SMTP_TLS_CERT_FILE: '/run/tls/cert.pem', INBOUND_SMTP_TLS_KEY_FILE: '/run/tls/key.pem',
       SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't'.repeat(32), SMS_FROM: '+15005550006', TWILIO_MESSAGING_SERVICE_SID: `MG${'0'.repeat(32)}`,
     };

@@ -3,6 +3,7 @@ import { consoleUser, textOf } from './helpers/console';
 import { handleFor, linkIn, startCheck, until, waitForStatus } from './helpers/journey';
 import { Visitor } from './helpers/portal';
 import { loadConfig } from '../src/config';
+import { strongSecrets } from './helpers/secrets';
 
 /**
  * Text messages beside the mails: the template turns them on, the candidate's phone comes from
@@ -150,9 +151,7 @@ describe('text messages and quiet hours', () => {
 
 describe('the SMS provider setting', () => {
   const base = {
-    DATABASE_URL: 'postgres://x@localhost/x', REFCHECK_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    REFCHECK_LINK_SECRET: 'l'.repeat(40), REFCHECK_ADMIN_TOKEN: 'a'.repeat(30),
-    TEMPORAL_PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 9).toString('base64')}`,
+    DATABASE_URL: 'postgres://x@localhost/x', ...strongSecrets(),
   };
 
   test('Twilio without credentials or a sender is refused at start, naming each variable and never a value', () => {

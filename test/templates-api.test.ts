@@ -113,7 +113,7 @@ test('when a template is deleted, then it is gone; one that requests use stays w
 
 test('when a connection is created, then it gets one default template; seeding again changes nothing', async () => {
   const { id } = await createConnection(stack.db, stack.box, 'http://refcheck.test', {
-    name: 'Seeded', leverBaseUrl: 'http://lever.test', apiKey: 'k', triggerStageId: 's', signingTokens: { candidateStageChange: 'x'.repeat(24) },
+    name: 'Seeded', leverBaseUrl: 'https://lever.test', apiKey: 'k', triggerStageId: 's', signingTokens: { candidateStageChange: 'x'.repeat(24) },
   });
   const [seeded] = await listTemplates(stack.db, id);
   expect(seeded).toMatchObject({ name: 'Standard reference check', isDefault: true, requiredReferences: 2 });
@@ -121,7 +121,7 @@ test('when a connection is created, then it gets one default template; seeding a
   expect(await listTemplates(stack.db, id)).toHaveLength(1);
 
   const cli = await createConnection(stack.db, stack.box, 'http://refcheck.test', {
-    name: 'From CLI', leverBaseUrl: 'http://lever.test', apiKey: 'k', triggerStageId: 's', signingTokens: {},
+    name: 'From CLI', leverBaseUrl: 'https://lever.test', apiKey: 'k', triggerStageId: 's', signingTokens: {},
     defaultTemplate: { name: 'Demo references', requiredReferences: 3, deadlineSeconds: 600 },
   });
   const [demo] = await listTemplates(stack.db, cli.id);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { insertConnection, type HireSync, type WebhookEvent } from '../db/connections';
 import type { Db } from '../db/pool';
+import { leverBaseUrlProblem } from '../lever/base-url';
 import type { SecretBox } from '../secrets';
 import { TemplateSettings } from '../templates/schema';
 import { seedDefaultTemplate } from '../templates/seed';
@@ -25,6 +26,8 @@ export type CreateConnectionInput = {
 export async function createConnection(db: Db, box: SecretBox, publicUrl: string, input: CreateConnectionInput) {
   // Built (and validated) before anything is stored: a bad --references leaves no half-made connection.
   const template = input.defaultTemplate ? fromOption(input.defaultTemplate) : {};
+  const urlProblem = leverBaseUrlProblem(input.leverBaseUrl);
+  if (urlProblem) throw new Error(`--lever: ${urlProblem}`);
   const id = `c_${randomBytes(8).toString('hex')}`;
   await insertConnection(db, box, {
     id,

@@ -16,6 +16,7 @@ import { inboundMailRouter } from './inbound-mail';
 import { leverWebhookRouter } from './lever-webhook';
 import { pagesRouter } from './pages';
 import { portalRouter } from './portal-pages';
+import { PORTAL_PATHS, portalRateLimit } from './portal-rate-limit';
 import { templatesApiRouter } from './templates-api';
 
 export type AppDeps = {
@@ -32,7 +33,7 @@ export type AppDeps = {
 export function buildApp(deps: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(helmet({ contentSecurityPolicy: { directives: { 'form-action': ["'self'"] } } }));
 
   app.get('/healthz', (_req, res) => {
@@ -51,6 +52,7 @@ export function buildApp(deps: AppDeps) {
   app.use(leverWebhookRouter(deps));
   app.use(templatesApiRouter(deps));
   app.use(inboundMailRouter(deps));
+  app.use(PORTAL_PATHS, portalRateLimit(deps.config, deps.logger));
   app.use(portalRouter(deps));
   app.use(pagesRouter(deps));
   app.use(consoleRouter(deps));

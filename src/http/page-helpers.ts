@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import { linksRevokedBefore } from '../db/link-revocations';
+import type { Db } from '../db/pool';
 import type { LinkClaims, LinkPurpose, LinkSigner } from '../links';
 import type { Logger } from '../logger';
 import { renderHtml } from '../views';
@@ -11,13 +13,19 @@ export function message(res: Response, status: number, title: string, text: stri
   res.status(status).set('cache-control', 'no-store').send(renderHtml('pages/message.eta', { title, message: text, tone }));
 }
 
-/** The claims of a valid link, or undefined once a page saying what is wrong has been sent. */
-export function verifyLink(deps: { links: LinkSigner; logger: Logger }, token: string, purpose: LinkPurpose, res: Response): LinkClaims | undefined {
+/**
+ * The claims of a valid link, or undefined once a page saying what is wrong has been sent.
+ * A link the hiring team renewed or whose check they cancelled is refused like an expired one (410).
+ */
+export async function verifyLink(deps: { links: LinkSigner; logger: Logger; db: Db }, token: string, purpose: LinkPurpose, res: Response): Promise<LinkClaims | undefined> {
   const check = deps.links.verify(token, purpose);
-  if (check.ok) return check.claims;
-  if (check.reason === 'expired') message(res, 410, 'This link has expired', 'Ask the hiring team for a new one.');
+  const revokedBefore = check.ok ? await linksRevokedBefore(deps.db, purpose, check.claims.sub) : undefined;
+  if (check.ok && !(revokedBefore && check.claims.iat < revokedBefore.getTime())) return check.claims;
+  const reason = check.ok ? 'revoked' : check.reason;
+  if (reason === 'expired') message(res, 410, 'This link has expired', 'Ask the hiring team for a new one.');
+  else if (reason === 'revoked') message(res, 410, 'This link no longer works', 'The hiring team replaced it or closed what it was for. If you still need it, ask them for a new one.');
   else message(res, 404, 'This link is not valid', 'It may have been copied incompletely. Open it again from the original mail or from Lever.');
-  deps.logger.warn({ purpose, reason: check.reason }, 'rejected link');
+  deps.logger.warn({ purpose, reason }, 'rejected link');
   return undefined;
 }
 

@@ -19,7 +19,7 @@ export function pagesRouter(deps: AppDeps) {
   const verify = (token: string, purpose: LinkPurpose, res: Response) => verifyLink(deps, token, purpose, res);
 
   router.get('/reports/:token', async (req, res) => {
-    const claims = verify(req.params.token, 'report', res);
+    const claims = await verify(req.params.token, 'report', res);
     if (!claims) return;
     const report = await loadReport(deps.db, claims.sub);
     if (!report) return message(res, 404, 'Report not found', 'This reference request no longer exists.');
@@ -29,7 +29,7 @@ export function pagesRouter(deps: AppDeps) {
   // GET shows a confirmation button; only the POST records. Mail scanners open links on their own,
   // and a prefetch must not answer for the owner.
   router.get('/hire/:token', async (req, res) => {
-    const claims = verify(req.params.token, 'hire-answer', res);
+    const claims = await verify(req.params.token, 'hire-answer', res);
     if (!claims) return;
     const question = await findHireQuestion(deps.db, claims.sub);
     if (!question) return message(res, 404, 'This link is not valid', 'The question it answers does not exist.');
@@ -39,7 +39,7 @@ export function pagesRouter(deps: AppDeps) {
   });
 
   router.post('/hire/:token', async (req, res) => {
-    const claims = verify(req.params.token, 'hire-answer', res);
+    const claims = await verify(req.params.token, 'hire-answer', res);
     if (!claims) return;
     const answer = claims.v === 'yes' ? 'yes' : 'no';
     const result = await answerHireQuestion(deps.db, deps.checks, claims.sub, answer, 'owner-link');
@@ -55,6 +55,12 @@ export function pagesRouter(deps: AppDeps) {
       case 'unknown':
         return message(res, 404, 'This link is not valid', 'The question it answers does not exist.');
     }
+  });
+
+  // A link with more after it (a copy that grabbed a trailing path): the page itself, and no 404
+  // whose log line would carry the link.
+  router.get(['/reports/:token/*rest', '/hire/:token/*rest'], (req, res) => {
+    res.redirect(303, `/${req.path.split('/')[1]}/${encodeURIComponent(String(req.params.token))}`);
   });
 
   return router;

@@ -21,7 +21,7 @@ export function candidateRoutes(router: Router, deps: AppDeps, csrf: PortalCsrf)
 
   /** The open request behind the link, or undefined once a page saying why not has been sent. */
   async function load(req: Request, res: Response): Promise<OpenRequest | undefined> {
-    const claims = verifyLink(deps, String(req.params.token), 'candidate', res);
+    const claims = await verifyLink(deps, String(req.params.token), 'candidate', res);
     if (!claims) return undefined;
     const request = await findRequest(deps.db, claims.sub);
     if (!request) message(res, 404, 'Request not found', 'This reference request no longer exists.');

@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
 import type { AppDeps } from './app';
+import { FORM_BYTE_LIMIT } from '../portal/answer-form';
 import { message } from './page-helpers';
 import { candidateRoutes } from './portal-candidate';
 import { portalCsrf } from './portal-csrf';
@@ -16,9 +17,15 @@ export function portalRouter(deps: AppDeps) {
   const router = express.Router();
   const csrf = portalCsrf(deps.config);
   // Flat field names (r0_name, q_overall): the non-extended parser cannot build nested objects.
-  router.use(['/candidate', '/referee'], cookieParser(), express.urlencoded({ extended: false, limit: '32kb' }));
+  router.use(['/candidate', '/referee'], cookieParser(), express.urlencoded({ extended: false, limit: FORM_BYTE_LIMIT }));
   candidateRoutes(router, deps, csrf);
   refereeRoutes(router, deps, csrf);
+  // The address bar after a 422 shows a form's POST URL; opening it again (GET) is the page itself.
+  // Answered here so it is never a 404 whose log line would carry the link.
+  router.get(['/candidate/:token/*rest', '/referee/:token/*rest'], (req, res) => {
+    res.redirect(303, `/${req.path.split('/')[1]}/${encodeURIComponent(String(req.params.token))}`);
+  });
+  router.use(['/candidate/:token', '/referee/:token'], (_req, res) => message(res, 404, 'Page not found', 'Open your link again from the original mail.'));
   router.use(pageErrors(deps));
   return router;
 }

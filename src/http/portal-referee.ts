@@ -23,7 +23,7 @@ export function refereeRoutes(router: Router, deps: AppDeps, csrf: PortalCsrf) {
 
   /** The referee behind the link while they still have something to do; else a page saying so. */
   async function load(req: Request, res: Response): Promise<Target | undefined> {
-    const claims = verifyLink(deps, String(req.params.token), 'referee', res);
+    const claims = await verifyLink(deps, String(req.params.token), 'referee', res);
     if (!claims) return undefined;
     const referee = await findReferee(deps.db, claims.sub);
     const request = referee && (await findRequest(deps.db, referee.requestId));
@@ -120,7 +120,7 @@ export function refereeRoutes(router: Router, deps: AppDeps, csrf: PortalCsrf) {
    * page with a button; only the POST withdraws, as mail scanners open links in mails.
    */
   async function prospectOf(req: Request, res: Response): Promise<Referee | undefined> {
-    const claims = verifyLink(deps, String(req.params.token), 'prospect-withdraw', res);
+    const claims = await verifyLink(deps, String(req.params.token), 'prospect-withdraw', res);
     if (!claims) return undefined;
     const referee = await findReferee(deps.db, claims.sub);
     if (!referee) message(res, 404, 'This link is not valid', 'There is nothing to withdraw.');

@@ -8,6 +8,16 @@ export const questionField = (q: Pick<Question, 'id'>) => `q_${q.id}`;
 export const OPT_IN_FIELD = 'opt_in_jobs';
 export const DECLINE_REASON_MAX = 2000;
 
+/**
+ * The most characters a portal form can rightly hold: a template's longest survey (30 text
+ * questions of 5,000 characters) plus the person's own fields. Answers are limited in characters
+ * (each question's maxLength, a 422 beyond it), never in bytes: a character of Chinese, Japanese or
+ * Korean is 3 bytes of UTF-8 and 9 once form-encoded (%E4%BD%A0), so the body limit is 9 bytes a
+ * character (a 4-byte character is 2 of JavaScript's characters, 6 bytes each).
+ */
+export const MAX_FORM_CHARACTERS = 30 * 5000 + 20_000;
+export const FORM_BYTE_LIMIT = 9 * MAX_FORM_CHARACTERS;
+
 const optional = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`);
 const Identity = z.object({
   name: optional(200).min(1, 'Enter your name'),

@@ -1,3 +1,5 @@
+import { weakKeyProblem } from '../secret-strength';
+
 /**
  * The keys that encrypt what refcheck stores in Temporal, from TEMPORAL_PAYLOAD_KEYS:
  * `id:base64key` pairs separated by commas. The first key encrypts every new payload; every key
@@ -26,6 +28,9 @@ export function payloadKeysProblem(spec: string): string | undefined {
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, 'base64').length !== KEY_BYTES) {
       return `${PAYLOAD_KEYS_FORMAT} (the key of "${id}" is not 32 bytes of base64)`;
     }
+    // A placeholder or typed key (the one in .env.example decodes to CHANGE-ME text) is public, not random.
+    const weak = weakKeyProblem(key, KEY_BYTES);
+    if (weak) return `has a key "${id}" that ${weak}`;
   }
   return undefined;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { audit, listAudit } from '../../db/accounts';
 import { CHECK_STATUSES, findCheck, listCheckJobs, listChecks, type CheckRow, type CheckStatus } from '../../db/check-list';
 import { findWebhookTarget } from '../../db/connections';
+import { revokeLinks } from '../../db/link-revocations';
 import { findOrgConnection, listOrgConnections, openOrgApiKey } from '../../db/console-connections';
 import { listReferees, listRefereesOf } from '../../db/referees';
 import { findReportPdf } from '../../db/report-pdfs';
@@ -31,7 +32,7 @@ const Filters = z.object({
 /** The actions a check offers, each confirmed on a page of its own and carried out through its workflow. */
 const ACTIONS = {
   'resend-candidate': { label: 'Resend the candidate\'s invitation', confirm: 'The candidate gets their invitation again, with the same link.' },
-  cancel: { label: 'Cancel the check', confirm: 'Referees who have not answered are not contacted again; a note goes to the candidate in Lever.' },
+  cancel: { label: 'Cancel the check', confirm: 'Referees who have not answered are not contacted again, and the candidate\'s and referees\' links stop working; a note goes to the candidate in Lever.' },
   hired: { label: 'Mark hired', confirm: 'Recorded as hired and synced to Lever (note and tag, and archived as hired if the connection says so).' },
   'not-hired': { label: 'Mark not hired', confirm: 'Recorded as not hired and synced to Lever (note and tag).' },
   restart: { label: 'Restart the check', confirm: 'A new run starts for this candidate: a new request and a new invitation.' },
@@ -133,14 +134,18 @@ export function checksRoutes(router: Router, deps: AppDeps) {
     if (c) await show(res, c);
   }));
 
-  /** A fresh report link, for a check whose link in Lever has expired. */
+  /**
+   * A renewed report link: for a link in Lever that expired, or one that reached someone it should
+   * not have. Every earlier report link of the request stops working; the new one is shown here only.
+   */
   router.post('/console/checks/:connectionId/:opportunityId/report-link', route(async (req, res) => {
     const c = await load(req, res);
     if (!c) return;
     if (!c.request || c.request.status === 'open') return consoleMessage(res, 409, 'No report yet', 'The report exists once the references are in.', { back: checkPath(c) });
     const me = signedIn(res);
+    await revokeLinks(deps.db, 'report', [c.request.id], 'renewed');
     const link = `${deps.config.PUBLIC_URL.replace(/\/$/, '')}/reports/${deps.links.sign('report', c.request.id, deps.config.REPORT_LINK_TTL_DAYS * DAY_MS)}`;
-    await audit(deps.db, { organisationId: me.organisationId, accountId: me.id, action: 'check.report-link', target: c.workflowId });
+    await audit(deps.db, { organisationId: me.organisationId, accountId: me.id, action: 'check.report-link-renewed', target: c.workflowId });
     await show(res, c, { reportLink: link, reportLinkDays: deps.config.REPORT_LINK_TTL_DAYS });
   }));
 
@@ -176,6 +181,7 @@ export function checksRoutes(router: Router, deps: AppDeps) {
       }
       case 'cancel':
         outcome = await deps.checks.cancel(c.connectionId, c.opportunityId, by);
+        if (outcome !== 'no-run') await revokePortalLinks(c);
         break;
       case 'hired':
       case 'not-hired':
@@ -192,6 +198,13 @@ export function checksRoutes(router: Router, deps: AppDeps) {
     if (outcome === 'no-run') return redirectWith(req, res, checkPath(c), 'Nothing was changed: this check is no longer running.');
     redirectWith(req, res, checkPath(c), `${action === 'resend-referee' ? 'Resend' : ACTIONS[action].label}: done.`);
   }));
+
+  /** A cancelled check's candidate and referees: their links say so instead of showing a closed page. */
+  async function revokePortalLinks(c: CheckRow) {
+    if (!c.request) return;
+    await revokeLinks(deps.db, 'candidate', [c.request.id], 'cancelled');
+    await revokeLinks(deps.db, 'referee', (await listReferees(deps.db, c.request.id)).map((r) => r.id), 'cancelled');
+  }
 
   const refereeOf = async (req: Request, c: CheckRow) => {
     const id = typeof req.query.referee === 'string' ? req.query.referee : typeof req.body?.referee === 'string' ? req.body.referee : '';

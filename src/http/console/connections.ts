@@ -17,6 +17,7 @@ import { seedDefaultTemplate } from '../../templates/seed';
 import type { AppDeps } from '../app';
 import { fieldErrors, formStrings, text } from './forms';
 import { consoleMessage, page, redirectWith, route, signedIn } from './render';
+import { leverBaseUrlProblem } from '../../lever/base-url';
 
 const DAY = 86_400;
 
@@ -36,7 +37,8 @@ const LeverAccount = z.object({
   apiKey: text(500),
   confidential: z.literal('on').optional(),
 }).superRefine((f, ctx) => {
-  if (f.environment === 'url' && !/^https?:\/\/[^\s/]+/i.test(f.url)) ctx.addIssue({ code: 'custom', path: ['url'], message: 'Enter the API\'s base URL, starting with https:// (or http:// for a local test server).' });
+  const problem = f.environment === 'url' ? leverBaseUrlProblem(f.url) : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
 });
 const Stage = z.object({ stage: text(200).pipe(z.string().min(1, 'Choose the stage.')) });
 const Hire = z.object({
