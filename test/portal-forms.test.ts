@@ -64,6 +64,9 @@ test('when a form\'s POST URL is opened again (the address bar after a 422), the
     expect(again.headers.get('location')).toBe(page);
     expect((await visitor.get(again.headers.get('location')!)).status).toBe(200);
   }
+  // Paths no route knows reach the error handler, which logs where they went but not the link in them.
+  expect((await fetch(`${api.url}${report}/x`, { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } })).status).toBeLessThan(500);
+  expect((await fetch(`${api.url}${report}/%zz`)).status).toBe(400);
   const logged = logLines.join('\n');
   for (const token of [c.token, referee.page.split('/').pop()!, report.split('/').pop()!]) {
     for (const part of token.split('.')) expect(logged).not.toContain(part);

@@ -10,7 +10,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = toAppError(err);
     if (known.status >= 500) logger.error({ err: { name: err?.name, message: err?.message }, path: req.route?.path ?? 'unknown' }, 'request failed');
-    else logger.warn({ code: known.code, status: known.status, path: req.route?.path ?? req.path.split('/').slice(0, 3).join('/') }, known.message);
+    else logger.warn({ code: known.code, status: known.status, path: req.route?.path ?? firstSegment(req.path) }, known.message);
     if (res.headersSent) return;
     res.status(known.status).json({ error: known.code, message: known.message });
   };
@@ -26,3 +26,6 @@ function toAppError(err: unknown): AppError {
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new AppError('bad_request', e.status, 'bad request');
   return new AppError('internal', 500, 'internal error');
 }
+
+/** An unmatched path's first segment only: the rest may be a signed link (`/reports/<token>/x`), which must not reach the logs. */
+const firstSegment = (path: string) => `/${path.split('/')[1] ?? ''}`;
