@@ -109,7 +109,7 @@ test('when a check is marked hired in the console while references are collected
 
   const toManager = mailsTo(HIRING_MANAGER.email);
   expect(toManager).toHaveLength(1);
-  expect(toManager[0].text).toContain(result.reportUrl);
+  expect(toManager[0].text).toContain(stack.fake.links(opp)[0]);
   expect(toManager[0].text).toContain('Hello Hedy Lamarr');
   expect(await checkRow(opp)).toMatchObject({ outcome: 'hired', request_id: requestId, candidate_name: 'Ada Lovelace', posting_title: 'Staff Engineer', started_by: 'lever-webhook' });
 });

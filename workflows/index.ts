@@ -2,3 +2,4 @@
 export { referenceCheck } from './reference-check';
 export { refereeCheck } from './referee';
 export { prospectExport, prospectOptIn } from './prospects';
+export { candidateDeletion } from './candidate-deletion';
