@@ -75,6 +75,11 @@ test('when a candidate enters the stage and references come in, then Lever gets 
   // The owner was never asked: Lever already knew.
   expect(stack.catcher.messages.filter((m) => m.to.includes('grace@acme.test'))).toHaveLength(0);
 
+  // Temporal's history holds ids and steps, not who: no name, no address, no report link (read here without any codec).
+  const history = textOf(await handle.fetchHistory());
+  expect(history).toContain(`"opportunityId":"${opp}"`); // the payloads are read
+  for (const personal of ['Ada', 'Lovelace', 'Grace', 'Hopper', candidateEmail(opp), 'grace@acme.test', '/reports/']) expect(history).not.toContain(personal);
+
   // A stray stage change for a finished check starts nothing.
   const again = await stack.deliver('candidateStageChange', { opportunityId: opp, toStageId: 'stage-refcheck' });
   expect(again).toMatchObject({ status: 200, body: { outcome: 'already-completed' } });
@@ -121,3 +126,11 @@ test('when the candidate names nobody by their deadline, then the request closes
     await short.close();
   }
 });
+
+/** Every string and byte payload in a fetched history, as text: what anyone reading Temporal's store sees. */
+function textOf(x: unknown): string {
+  if (x instanceof Uint8Array) return Buffer.from(x).toString('utf8');
+  if (Array.isArray(x)) return x.map(textOf).join(' ');
+  if (x && typeof x === 'object') return Object.values(x).map(textOf).join(' ');
+  return String(x);
+}
