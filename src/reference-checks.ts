@@ -25,9 +25,10 @@ export type StartOptions = { startedBy: string; manual: boolean };
 
 /**
  * A run that ended this way may be started again by a new stage change: nothing was done for the
- * candidate (a confidential candidate too, once the connection has a key with confidential access).
+ * candidate (a confidential candidate too, once the connection has a key with confidential access;
+ * a deleted one kept nothing, and a new run reads Lever before doing anything).
  */
-const RERUNNABLE = new Set(['stale-trigger', 'no-template', 'confidential-no-access']);
+const RERUNNABLE = new Set(['stale-trigger', 'no-template', 'confidential-no-access', 'deleted']);
 /** ...and from the console also one cancelled there (the console asks for a restart on purpose). */
 const RESTARTABLE_OUTCOMES = new Set([...RERUNNABLE, 'cancelled']);
 const RESTARTABLE_STATUSES = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
