@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, type LogEntry, Runtime } from '@temporalio/worker';
 import { setAttachReportPdf } from '../src/db/report-pdfs';
 import { findRequest } from '../src/db/requests';
 import type { FaultSpec } from '../src/fake-lever/server';
@@ -12,7 +13,10 @@ import { startStack, TRIGGER_STAGE, type Stack } from './helpers/stack';
  * with refcheck forgetting the candidate.
  */
 let stack: Stack;
+/** The worker's warnings (workflow logs included), to see what an unconfirmed hint leaves behind. */
+const warnings: LogEntry[] = [];
 beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('WARN', (entry) => void warnings.push(entry)) });
   stack = await startStack({ hireConfirmationDelaySeconds: 3600 });
 });
 afterAll(() => stack.close());
@@ -57,6 +61,11 @@ describe('a webhook Lever does not confirm changes nothing', () => {
     expect(await stack.deliver('candidateArchiveChange', { opportunityId: opp, toArchived: { archivedAt: Date.now(), reason: 'reason-hired' } })).toMatchObject({ status: 202 });
     expect(await stack.deliver('candidateDeleted', { opportunityId: opp })).toMatchObject({ status: 202 });
     await until('the run reading Lever for each hint', () => readsOf(opp) >= before + 3);
+    const unconfirmed = () => warnings.filter((w) => w.message.startsWith('webhook unconfirmed by Lever') && w.meta?.workflowId === handle.workflowId);
+    await until('each hint logged as unconfirmed', () => unconfirmed().length === 3);
+    expect(unconfirmed().map((w) => w.meta?.event).sort()).toEqual(['archived', 'deleted', 'hired']);
+    const logged = JSON.stringify(unconfirmed().map((w) => ({ message: w.message, meta: w.meta })), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    expect(logged).not.toMatch(/Ada|Lovelace|Grace|@/);
 
     // The candidate can still name referees, who answer: the check was not stopped, nothing was purged.
     await giveReferences(stack, opp);
