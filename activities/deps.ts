@@ -4,6 +4,7 @@ import type { LinkSigner } from '../src/links';
 import type { Mailer } from '../src/mail/mailer';
 import type { SecretBox } from '../src/secrets';
 import type { SmsSender } from '../src/sms/sender';
+import { InvalidActivityCall } from './errors';
 
 /** Everything activities need, supplied by the worker (src/worker.ts) or a test. */
 export type ActivityDeps = {
@@ -34,6 +35,6 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 /** The calling workflow's ids: activities here only ever run on behalf of a workflow. */
 export function callingWorkflow(): { workflowId: string; runId: string } {
   const execution = Context.current().info.workflowExecution;
-  if (!execution) throw new Error('this activity must be called from a workflow');
+  if (!execution) throw new InvalidActivityCall('this activity must be called from a workflow');
   return execution;
 }

@@ -1,30 +1,38 @@
 import { ApplicationFailure, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { setCheckCandidate } from '../src/db/checks';
+import { findReportLink } from '../src/db/report-links';
 import { findConnection } from '../src/db/connections';
 import { takeLeverSlot } from '../src/db/rate-limit';
 import { LeverClient, LeverError } from '../src/lever/client';
 import { refusedAsConfidential } from '../src/lever/confidential';
 import type { Opportunity } from '../src/lever/schemas';
 import { type ActivityDeps, callingWorkflow } from './deps';
+import { opportunityDeleted, RecordNotFound } from './errors';
 
+/** What the workflow decides on: no names or addresses (those go to Postgres, see setCheckCandidate). */
 export type CandidateSnapshot = {
   /** in the connection's trigger stage (archived or not) */
   inTriggerStage: boolean;
   archived: boolean;
-  candidateName: string;
-  candidateEmail: string | null;
-  postingTitle: string | null;
+  hasEmail: boolean;
+  hasOwnerEmail: boolean;
   postingTags: string[];
-  ownerName: string | null;
-  ownerEmail: string | null;
 };
 
 /** Lever refused the opportunity or its posting as confidential: the key has no confidential access. */
 export type LeverRefusal = { refused: 'confidential' };
 export type CandidateRead = CandidateSnapshot | LeverRefusal;
 
-export type PublishInput = { connectionId: string; opportunityId: string; reportUrl: string; marker: string; note: string };
-export type NoteInput = { connectionId: string; opportunityId: string; marker: string; note: string };
+/** What Lever shows of the opportunity now, to confirm a webhook's hint. */
+export type OpportunityState =
+  | { state: 'active' }
+  | { state: 'archived'; hired: boolean }
+  | { state: 'deleted' }
+  | { state: 'unreadable' };
+
+export type OpportunityRef = { connectionId: string; opportunityId: string };
+export type PublishInput = OpportunityRef & { requestId: string; marker: string; summary: string };
+export type NoteInput = OpportunityRef & { marker: string; note: string };
 export type HireSyncInput = NoteInput & { tags: string[]; archiveAsHired: boolean };
 
 /**
@@ -40,58 +48,82 @@ export function leverActivities(deps: ActivityDeps) {
     await client.addNote(opportunityId, `${note}\n${marker}`);
   }
 
+  /** A call about the candidate's opportunity: Lever's 404 for it means Lever deleted them (see onOpportunity). */
+  const about = <T>(ref: OpportunityRef, fn: (client: LeverClient) => Promise<T>) =>
+    leverCall(async () => onOpportunity(await lever(ref.connectionId), ref.opportunityId, fn));
+
   return {
     /**
-     * Also names the candidate and job on the console's row here, so the name travels in no further payload.
+     * Who the candidate and owner are goes to the console's row in Postgres here, so names and
+     * addresses travel in no payload: the workflow gets only what it decides on.
      * A confidential candidate (or posting) Lever refuses to this key is an answer, not a failure.
      */
-    async readCandidate(input: { connectionId: string; opportunityId: string; triggerStageId: string | null }): Promise<CandidateRead> {
-      return leverCall(async () => {
-        const client = await lever(input.connectionId);
+    async readCandidate(input: OpportunityRef & { triggerStageId: string | null }): Promise<CandidateRead> {
+      return about(input, async (client) => {
         const opp = await unlessConfidential(client, '/opportunities', () => client.getOpportunity(input.opportunityId));
         if (isRefusal(opp)) return opp;
         const postingId = postingOf(opp);
         const posting = postingId ? await unlessConfidential(client, '/postings', () => client.getPosting(postingId)) : undefined;
         if (posting && isRefusal(posting)) return posting;
         const owner = typeof opp.owner === 'string' ? await client.getUser(opp.owner) : opp.owner ?? undefined;
-        const candidateName = opp.name ?? 'the candidate';
-        // The phone (a mobile first) goes to Postgres only: texts read it there, the history never holds it.
-        const candidatePhone = (opp.phones.find((p) => p.type === 'mobile') ?? opp.phones[0])?.value ?? null;
-        await setCheckCandidate(deps.db, { ...callingWorkflow(), candidateName, postingTitle: posting?.text ?? null, candidatePhone });
+        const people = {
+          candidateName: opp.name ?? 'the candidate',
+          candidateEmail: opp.emails[0] ?? null,
+          // A mobile first: texts read it from Postgres.
+          candidatePhone: (opp.phones.find((p) => p.type === 'mobile') ?? opp.phones[0])?.value ?? null,
+          postingTitle: posting?.text ?? null,
+          ownerName: owner?.name ?? null,
+          ownerEmail: owner?.email ?? null,
+        };
+        await setCheckCandidate(deps.db, { ...callingWorkflow(), ...people });
         return {
           inTriggerStage: stageOf(opp) === input.triggerStageId,
           archived: isArchived(opp),
-          candidateName,
-          candidateEmail: opp.emails[0] ?? null,
-          postingTitle: posting?.text ?? null,
+          hasEmail: people.candidateEmail !== null,
+          hasOwnerEmail: people.ownerEmail !== null,
           postingTags: [...new Set([...(posting?.tags ?? []), ...opp.tags])],
-          ownerName: owner?.name ?? null,
-          ownerEmail: owner?.email ?? null,
         };
       });
     },
 
-    async postNote(input: NoteInput): Promise<void> {
-      return leverCall(async () => postNoteOnce(await lever(input.connectionId), input.opportunityId, input.marker, input.note));
-    },
-
-    /** The report link on the opportunity, then the summary note: each exactly once. */
-    async publishReport(input: PublishInput): Promise<void> {
+    /**
+     * The opportunity as Lever shows it now: archived (with whether the reason is a hire), active,
+     * or gone (404). What confirms, or not, a webhook's hint.
+     */
+    async readOpportunityState(input: OpportunityRef): Promise<OpportunityState> {
       return leverCall(async () => {
         const client = await lever(input.connectionId);
-        const opp = await client.getOpportunity(input.opportunityId);
-        if (!opp.links.includes(input.reportUrl)) await client.addLinks(input.opportunityId, [input.reportUrl]);
-        await postNoteOnce(client, input.opportunityId, input.marker, input.note);
+        let opp: Opportunity;
+        try {
+          opp = await client.getOpportunity(input.opportunityId);
+        } catch (err) {
+          if (isNotFound(err)) return { state: 'deleted' };
+          if (await refusedAsConfidential(client, err, '/opportunities')) return { state: 'unreadable' };
+          throw err;
+        }
+        if (!isArchived(opp)) return { state: 'active' };
+        const reason = opp.archived?.reason;
+        return { state: 'archived', hired: reason ? (await client.archiveReasonType(reason)) === 'hired' : false };
       });
     },
 
-    async archiveReasonType(input: { connectionId: string; reasonId: string }): Promise<'hired' | 'non-hired'> {
-      return leverCall(async () => ((await (await lever(input.connectionId)).archiveReasonType(input.reasonId)) === 'hired' ? 'hired' : 'non-hired'));
+    async postNote(input: NoteInput): Promise<void> {
+      return about(input, (client) => postNoteOnce(client, input.opportunityId, input.marker, input.note));
+    },
+
+    /** The report link on the opportunity, then the summary note with the link: each exactly once. */
+    async publishReport(input: PublishInput): Promise<void> {
+      const reportUrl = await findReportLink(deps.db, deps.box, input.requestId);
+      if (!reportUrl) throw new RecordNotFound(`the report link of request ${input.requestId}`);
+      return about(input, async (client) => {
+        const opp = await client.getOpportunity(input.opportunityId);
+        if (!opp.links.includes(reportUrl)) await client.addLinks(input.opportunityId, [reportUrl]);
+        await postNoteOnce(client, input.opportunityId, input.marker, `${input.summary}. Report: ${reportUrl}`);
+      });
     },
 
     async syncHireOutcome(input: HireSyncInput): Promise<void> {
-      return leverCall(async () => {
-        const client = await lever(input.connectionId);
+      return about(input, async (client) => {
         await postNoteOnce(client, input.opportunityId, input.marker, input.note);
         const opp = await client.getOpportunity(input.opportunityId);
         const missing = input.tags.filter((t) => !opp.tags.includes(t));
@@ -149,6 +181,31 @@ export async function leverCall<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Runs a step on the candidate's opportunity. A 404 on the way (the opportunity, its notes, its
+ * files...) is checked against the opportunity itself: if Lever has no such opportunity any more,
+ * Lever deleted the candidate, and the step ends with that outcome rather than a failure.
+ */
+export async function onOpportunity<T>(client: LeverClient, opportunityId: string, fn: (client: LeverClient) => Promise<T>): Promise<T> {
+  try {
+    return await fn(client);
+  } catch (err) {
+    if (isNotFound(err) && (await isGone(client, opportunityId))) throw opportunityDeleted();
+    throw err;
+  }
+}
+
+async function isGone(client: LeverClient, opportunityId: string): Promise<boolean> {
+  try {
+    await client.getOpportunity(opportunityId);
+    return false;
+  } catch (err) {
+    if (isNotFound(err)) return true;
+    throw err;
+  }
+}
+
+const isNotFound = (err: unknown) => err instanceof LeverError && err.status === 404;
 const stageOf = (o: Opportunity) => (typeof o.stage === 'string' ? o.stage : o.stage?.id);
 const isArchived = (o: Opportunity) => Boolean(o.archived?.archivedAt ?? (o as { archivedAt?: number }).archivedAt);
 function postingOf(o: Opportunity): string | undefined {

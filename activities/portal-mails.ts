@@ -5,6 +5,7 @@ import { roleTitle } from '../src/portal/labels';
 import { candidateLink, refereeLink } from '../src/portal/links';
 import { renderHtml, renderText } from '../src/views';
 import { DAY_MS, type ActivityDeps } from './deps';
+import { RecordNotFound } from './errors';
 import { formatDate, mailOnce } from './mail-once';
 
 /**
@@ -17,13 +18,13 @@ export function portalMails(deps: ActivityDeps) {
 
   async function context(requestId: string) {
     const request = await findRequest(deps.db, requestId);
-    if (!request?.templateSnapshot) throw new Error(`reference request ${requestId} not found or has no template`);
+    if (!request?.templateSnapshot) throw new RecordNotFound(`reference request ${requestId} (with its template)`);
     return { request, template: request.templateSnapshot, companyName: (await findCompanyName(deps.db, request.connectionId)) ?? 'The hiring team' };
   }
 
   async function refereeMail(refereeId: string, reminder: boolean) {
     const referee = await findReferee(deps.db, refereeId);
-    if (!referee) throw new Error(`referee ${refereeId} not found`);
+    if (!referee) throw new RecordNotFound(`referee ${refereeId}`);
     const { request, template, companyName } = await context(referee.requestId);
     const deadline = new Date((referee.invitedAt ?? new Date()).getTime() + template.deadlines.refereeSeconds * 1000);
     const data = {

@@ -4,6 +4,7 @@ import { countReminder, findReferee, listReferees, markExpired, markInvited } fr
 import { findRequest, markConcluded } from '../src/db/requests';
 import { loadReport, reportSummaryLine } from '../src/reports/report';
 import { type ActivityDeps, callingWorkflow } from './deps';
+import { RecordNotFound } from './errors';
 import { portalMails } from './portal-mails';
 
 /**
@@ -76,7 +77,7 @@ export function portalActivities(deps: ActivityDeps) {
       await markConcluded(deps.db, input.requestId, input.status);
       await recordEvent(deps.db, input.requestId, 'concluded', null, step('concluded'));
       const report = await loadReport(deps.db, input.requestId);
-      if (!report) throw new Error(`reference request ${input.requestId} not found`);
+      if (!report) throw new RecordNotFound(`reference request ${input.requestId}`);
       return { summary: reportSummaryLine(report) };
     },
   };

@@ -5,7 +5,7 @@ import { htmlToPdf } from '../src/reports/pdf';
 import { loadReport } from '../src/reports/report';
 import { renderReportHtml } from '../src/reports/report-html';
 import type { ActivityDeps } from './deps';
-import { leverCall, leverClientFor } from './lever';
+import { leverCall, leverClientFor, onOpportunity } from './lever';
 
 export type ReportPdfInput = { connectionId: string; opportunityId: string; requestId: string };
 export type ReportPdfResult = { outcome: 'off' | 'attached' | 'already-attached' | 'skipped-no-chromium' };
@@ -31,13 +31,12 @@ export function reportPdfActivities(deps: ActivityDeps) {
         await recordReportPdf(deps.db, input.requestId, { state: 'skipped-no-chromium' });
         return { outcome: 'skipped-no-chromium' };
       }
-      return leverCall(async () => {
-        const client = await leverClientFor(deps, input.connectionId);
+      return leverCall(async () => onOpportunity(await leverClientFor(deps, input.connectionId), input.opportunityId, async (client) => {
         const name = reportPdfFileName(input.requestId);
         const existing = (await client.listFiles(input.opportunityId)).find((f) => f.name === name);
         if (existing) {
           await recordReportPdf(deps.db, input.requestId, { state: 'attached', leverFileId: existing.id, bytes: existing.size ?? undefined });
-          return { outcome: 'already-attached' };
+          return { outcome: 'already-attached' as const };
         }
         // A wrong path will not fix itself on a retry: say so at once.
         if (!existsSync(chromiumPath)) throw ApplicationFailure.nonRetryable(`no Chromium at CHROMIUM_PATH (${chromiumPath})`, 'ChromiumMissing');
@@ -50,8 +49,8 @@ export function reportPdfActivities(deps: ActivityDeps) {
         await recordReportPdf(deps.db, input.requestId, { state: 'attached', leverFileId: file.id, bytes: pdf.length });
         // Sizes and times only: the report itself is personal data.
         log.info('report PDF attached', { bytes: pdf.length, renderMs });
-        return { outcome: 'attached' };
-      });
+        return { outcome: 'attached' as const };
+      }));
     },
 
     /** The PDF was given up (Lever refused it, or rendering kept failing): the console says so, the check goes on. */

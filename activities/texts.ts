@@ -9,6 +9,7 @@ import { toE164 } from '../src/sms/phone';
 import { TextRefused, type TextMessage } from '../src/sms/sender';
 import { outsideQuietHours } from '../workflows/quiet-hours';
 import { DAY_MS, type ActivityDeps, callingWorkflow } from './deps';
+import { RecordNotFound } from './errors';
 
 export type TextKind = 'invitation' | 'reminder' | 'resend';
 type Built = { message: TextMessage } | { skip: string };
@@ -58,7 +59,7 @@ export function textActivities(deps: ActivityDeps) {
   /** The template's SMS settings, or why this request sends no texts. */
   async function context(requestId: string) {
     const request = await findRequest(deps.db, requestId);
-    if (!request?.templateSnapshot) throw new Error(`reference request ${requestId} not found or has no template`);
+    if (!request?.templateSnapshot) throw new RecordNotFound(`reference request ${requestId} (with its template)`);
     const sms = request.templateSnapshot.sms ?? { enabled: false };
     return { request, sms, template: request.templateSnapshot, companyName: (await findCompanyName(deps.db, request.connectionId)) ?? 'The hiring team' };
   }
@@ -92,7 +93,7 @@ export function textActivities(deps: ActivityDeps) {
         const { request, sms, template, companyName } = await context(input.requestId);
         if (!sms.enabled) return { skip: 'texts are off in the template' };
         const referee = await findReferee(deps.db, input.refereeId);
-        if (!referee) throw new Error(`referee ${input.refereeId} not found`);
+        if (!referee) throw new RecordNotFound(`referee ${input.refereeId}`);
         // Answered, declined or replaced between the timer and this activity: nothing to ask for.
         if (referee.status !== 'invited') return { skip: `the referee is ${referee.status}` };
         const number = numberOf(referee.phone, sms.defaultCountry);

@@ -2,10 +2,12 @@ import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundErro
 import type { WebhookTarget } from './db/connections';
 import { TEMPORAL_CALL_DEADLINE_MS } from './temporal';
 import {
-  ConnectionIdKey, OpportunityIdKey, StatusKey, candidateNominated, candidateStopped, hireDecided, referenceCheckWorkflowId, refereeReplaced,
-  refereeResponded, refereeWorkflowId, resendCandidateInvitation, resendRefereeInvitation,
-  type HireDecidedSignal, type NominationSignal, type ReferenceCheckInput, type RefereeRespondedSignal, type ReplacementSignal, type StopSignal,
+  ConnectionIdKey, OpportunityIdKey, StatusKey, candidateDeletionWorkflowId, candidateNominated, checkCancelled, hireDecided, leverHint,
+  referenceCheckWorkflowId, refereeReplaced, refereeResponded, refereeWorkflowId, resendCandidateInvitation, resendRefereeInvitation,
+  type CandidateDeletionInput, type HireDecidedSignal, type LeverHint, type NominationSignal, type ReferenceCheckInput, type RefereeRespondedSignal,
+  type ReplacementSignal,
 } from '../workflows/definitions';
+import type { candidateDeletion } from '../workflows/candidate-deletion';
 import type { referenceCheck } from '../workflows/reference-check';
 import { prospectExportWorkflowId, prospectWorkflowId, type ProspectExportInput, type ProspectInput } from '../workflows/prospects';
 import type { prospectExport, prospectOptIn } from '../workflows/prospects';
@@ -23,9 +25,10 @@ export type StartOptions = { startedBy: string; manual: boolean };
 
 /**
  * A run that ended this way may be started again by a new stage change: nothing was done for the
- * candidate (a confidential candidate too, once the connection has a key with confidential access).
+ * candidate (a confidential candidate too, once the connection has a key with confidential access;
+ * a deleted one kept nothing, and a new run reads Lever before doing anything).
  */
-const RERUNNABLE = new Set(['stale-trigger', 'no-template', 'confidential-no-access']);
+const RERUNNABLE = new Set(['stale-trigger', 'no-template', 'confidential-no-access', 'deleted']);
 /** ...and from the console also one cancelled there (the console asks for a restart on purpose). */
 const RESTARTABLE_OUTCOMES = new Set([...RERUNNABLE, 'cancelled']);
 const RESTARTABLE_STATUSES = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
@@ -89,12 +92,12 @@ export class ReferenceChecks {
 
   /** From the console (`by`: the account id): referees still waiting are called off, or the hire wait ends. */
   async cancel(connectionId: string, opportunityId: string, by: string): Promise<SignalOutcome> {
-    return this.stopped(connectionId, opportunityId, { kind: 'cancelled', by });
+    return this.signal(referenceCheckWorkflowId(connectionId, opportunityId), (h) => h.signal(checkCancelled, { by }));
   }
 
   /** From the console (`by`: the account id): the same decision as the owner's answer, applied at the hire step. */
   async markHired(connectionId: string, opportunityId: string, hired: boolean, by: string): Promise<SignalOutcome> {
-    return this.hired(connectionId, opportunityId, { hired, source: 'console', by });
+    return this.signal(referenceCheckWorkflowId(connectionId, opportunityId), (h) => h.signal(hireDecided, { hired, source: 'console', by }));
   }
 
   /** From the console: the candidate's invitation again (while their request is open; otherwise the run ignores it). */
@@ -107,13 +110,31 @@ export class ReferenceChecks {
     return this.signal(refereeWorkflowId(refereeId), (h) => h.signal(resendRefereeInvitation));
   }
 
-  async hired(connectionId: string, opportunityId: string, signal: HireDecidedSignal): Promise<SignalOutcome> {
-    return this.signal(referenceCheckWorkflowId(connectionId, opportunityId), (h) => h.signal(hireDecided, signal));
+  /** Lever's webhook says the candidate was hired, archived or deleted: the run confirms it with Lever before acting. */
+  async leverHint(connectionId: string, opportunityId: string, hint: LeverHint): Promise<SignalOutcome> {
+    return this.signal(referenceCheckWorkflowId(connectionId, opportunityId), (h) => h.signal(leverHint, hint));
   }
 
-  /** Lever archived or deleted the candidate, or the console cancelled the check. */
-  async stopped(connectionId: string, opportunityId: string, signal: StopSignal): Promise<SignalOutcome> {
-    return this.signal(referenceCheckWorkflowId(connectionId, opportunityId), (h) => h.signal(candidateStopped, signal));
+  /**
+   * Lever's webhook says a candidate was deleted and no run is left to hear it: a small run reads
+   * Lever and purges what refcheck kept only if Lever no longer has the opportunity. One at a time
+   * per candidate (a duplicate lands on the running one); a later delivery may read Lever again.
+   */
+  async confirmDeletion(connectionId: string, opportunityId: string): Promise<{ workflowId: string }> {
+    const workflowId = candidateDeletionWorkflowId(connectionId, opportunityId);
+    const input: CandidateDeletionInput = { connectionId, opportunityId };
+    await this.withDeadline(() =>
+      this.client.workflow.start<typeof candidateDeletion>('candidateDeletion', {
+        taskQueue: this.taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        typedSearchAttributes: [{ key: ConnectionIdKey, value: connectionId }, { key: OpportunityIdKey, value: opportunityId }],
+        staticSummary: `Deletion check · Lever opportunity ${opportunityId}`,
+      }),
+    );
+    return { workflowId };
   }
 
   async answerHire(workflowId: string, signal: HireDecidedSignal): Promise<SignalOutcome> {

@@ -17,8 +17,16 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const archive = (opportunityId: string, reason: string) =>
-  stack.deliver('candidateArchiveChange', { opportunityId, fromArchived: null, toArchived: { archivedAt: Date.now(), reason } });
+/** A recruiter archives the candidate in Lever, and Lever sends its webhook. */
+const archive = (opportunityId: string, reason: string) => {
+  stack.fake.archive(opportunityId, reason);
+  return stack.deliver('candidateArchiveChange', { opportunityId, fromArchived: null, toArchived: { archivedAt: Date.now(), reason } });
+};
+/** A recruiter deletes the candidate in Lever, and Lever sends its webhook. */
+const remove = (opportunityId: string) => {
+  stack.fake.deleteOpportunity(opportunityId);
+  return stack.deliver('candidateDeleted', { opportunityId });
+};
 
 test('when the candidate is archived while referees are being asked, then reminders stop, the request is cancelled and Lever is told', async () => {
   const opp = stack.seedCandidate('opp-archived');
@@ -42,10 +50,12 @@ test('when the candidate is archived while referees are being asked, then remind
 test('when the candidate is deleted in Lever mid-check, then refcheck forgets them and writes nothing to Lever', async () => {
   const opp = stack.seedCandidate('opp-deleted');
   const { handle, requestId } = await startCheck(stack, opp);
-  expect(await stack.deliver('candidateDeleted', { opportunityId: opp })).toMatchObject({ status: 202 });
+  const notesBefore = stack.fake.notes(opp);
+  expect(notesBefore).toHaveLength(0);
+  expect(await remove(opp)).toMatchObject({ status: 202 });
   expect(await handle.result()).toMatchObject({ outcome: 'deleted' });
   expect(await findRequest(stack.db, requestId)).toBeUndefined();
-  expect(stack.fake.notes(opp)).toHaveLength(0);
+  expect(stack.fake.writes.filter((w) => w.path.includes(opp))).toEqual([]);
 });
 
 test('when the candidate is archived as not hired after the report, then the run ends not-hired without asking the owner; deleting them later purges what refcheck kept', async () => {
@@ -58,7 +68,10 @@ test('when the candidate is archived as not hired after the report, then the run
   expect(stack.fake.tags(opp)).toContain('refcheck: not hired');
   expect(stack.catcher.messages.filter((m) => m.subject.startsWith('Was Ada'))).toHaveLength(0);
 
-  expect(await stack.deliver('candidateDeleted', { opportunityId: opp })).toEqual({ status: 200, body: { outcome: 'purged' } });
+  // No run is left: a small one confirms the deletion with Lever, then purges.
+  const deletion = await remove(opp);
+  expect(deletion).toMatchObject({ status: 202, body: { outcome: 'confirming-deletion' } });
+  expect(await stack.client.workflow.getHandle(deletion.body!.workflowId).result()).toEqual({ outcome: 'purged' });
   expect(await findRequest(stack.db, requestId)).toBeUndefined();
   expect(await listReferees(stack.db, requestId)).toEqual([]);
 });

@@ -109,7 +109,7 @@ test('when a check is marked hired in the console while references are collected
 
   const toManager = mailsTo(HIRING_MANAGER.email);
   expect(toManager).toHaveLength(1);
-  expect(toManager[0].text).toContain(result.reportUrl);
+  expect(toManager[0].text).toContain(stack.fake.links(opp)[0]);
   expect(toManager[0].text).toContain('Hello Hedy Lamarr');
   expect(await checkRow(opp)).toMatchObject({ outcome: 'hired', request_id: requestId, candidate_name: 'Ada Lovelace', posting_title: 'Staff Engineer', started_by: 'lever-webhook' });
 });
@@ -148,8 +148,10 @@ test('when the console resends invitations, then the candidate and a referee are
 });
 
 test('when a run fails with an error, then its checks row says failed', async () => {
-  // Lever answers 404 for an opportunity it does not know: a permanent error that fails the run.
-  const opp = 'opp-unknown-to-lever';
+  // Lever refuses the read as a bad request: a permanent error that fails the run. (A 404 is not a
+  // failure: Lever deleted the candidate, an outcome.)
+  const opp = stack.seedCandidate('opp-refused-by-lever');
+  stack.fake.injectFault({ method: 'GET', path: `/opportunities/${opp}`, status: 400, times: 2 });
   await stack.checks.start(settings(), opp, Date.now(), { startedBy: `console:${ACCOUNT}`, manual: true });
   await expect(handleFor(stack, opp).result()).rejects.toThrow();
   await until('the failed row', async () => (await checkRow(opp))?.outcome === 'failed');

@@ -40,19 +40,17 @@ test('when the note is written but the response is lost, then the retry finds it
   await handle.terminate('test done');
 });
 
-test('when the opportunity does not exist, then the run fails at once with LeverNotFound, without retrying', async () => {
+test('when Lever has no such opportunity, then the run ends at once as deleted (Lever 404 is an outcome), without retrying', async () => {
   const res = await stack.deliver('candidateStageChange', { opportunityId: 'opp-missing', toStageId: TRIGGER_STAGE });
   expect(res.status).toBe(202);
-  const err = await handleFor(stack, 'opp-missing').result().catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  const cause = (err as WorkflowFailedError).cause as ActivityFailure;
-  expect((cause.cause as ApplicationFailure).type).toBe('LeverNotFound');
-  expect(requestsTo('GET', '/opportunities/opp-missing')).toHaveLength(1);
+  expect(await handleFor(stack, 'opp-missing').result()).toMatchObject({ outcome: 'deleted' });
+  // The read, and the look that tells a deleted opportunity from a missing note or file.
+  expect(requestsTo('GET', '/opportunities/opp-missing')).toHaveLength(2);
 
-  // Once the cause is fixed, the candidate may be checked again: a failed run does not block a new one.
+  // Should Lever have the candidate after all, they may be checked again: a run that kept nothing does not block a new one.
   stack.seedCandidate('opp-missing');
   const again = await stack.deliver('candidateStageChange', { opportunityId: 'opp-missing', toStageId: TRIGGER_STAGE });
-  expect(again).toMatchObject({ status: 202, body: { outcome: 'started' } });
+  expect(again).toMatchObject({ status: 202, body: { outcome: 'restarted' } });
   await waitForStatus(handleFor(stack, 'opp-missing'), (s) => s.step === 'awaiting-nominations');
   await handleFor(stack, 'opp-missing').terminate('test done');
 });

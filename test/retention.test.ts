@@ -81,7 +81,7 @@ test('when a check concluded longer ago than its connection\'s retention, then t
   expect(report).not.toMatch(/Answers|Timeline/);
 
   const stored = await storedAbout(old);
-  for (const gone of [other.email, candidateEmail('opp-retention-old'), 'Ada Lovelace', 'Mary Somerville', '203.0.113.', '198.51.100.10', 'RefereeBrowser', 'CandidatePhone', 'Generous']) {
+  for (const gone of [other.email, candidateEmail('opp-retention-old'), 'grace@acme.test', 'Grace Hopper', 'Ada Lovelace', 'Mary Somerville', '203.0.113.', '198.51.100.10', 'RefereeBrowser', 'CandidatePhone', 'Generous']) {
     expect(stored).not.toContain(gone);
   }
   // The referee who asked to hear about jobs is still a prospect, with the address to reach them.

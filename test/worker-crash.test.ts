@@ -34,6 +34,7 @@ test('when the worker dies mid-write to Lever, then a restarted worker finishes 
     await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome', 60_000);
     expect(stack.fake.notes(opp)).toHaveLength(1);
     expect(stack.fake.links(opp)).toHaveLength(1);
+    stack.fake.archive(opp, 'reason-hired'); // hired in Lever, which then says so
     expect((await stack.deliver('candidateHired', { opportunityId: opp })).status).toBe(202);
     expect(await handle.result()).toMatchObject({ outcome: 'hired' });
     expect(stack.fake.notes(opp)).toHaveLength(2);

@@ -1,21 +1,24 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { OPPORTUNITY_DELETED, PERMANENT_ERROR_TYPES } from './definitions';
 
 /**
  * Activity stubs, proxied once. Lever calls retry with backoff for as long as Lever is down
- * (429/5xx); permanent Lever errors arrive as non-retryable failures and fail the step.
+ * (429/5xx); permanent Lever errors arrive as non-retryable failures and fail the step. Every
+ * policy lists the failure types no retry can fix (a record that is gone, a call that cannot work):
+ * a plain error is retried, as a database or SMTP outage should be.
  * The rate limiter may hold a call for a while when many candidates move at once, hence 2 minutes;
  * the activity heartbeats meanwhile, so a worker that dies mid-call is noticed within 15 s.
  */
 export const lever = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '15 seconds',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
 });
 
 export const local = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
 });
 
 /**
@@ -24,13 +27,13 @@ export const local = proxyActivities<Activities>({
  */
 export const localActivities = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
 });
 
 /** Resends from the console: a few attempts, then given up (the handler logs it), so a resend never holds a run open. */
 export const resend = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
 });
 
 /**
@@ -39,7 +42,7 @@ export const resend = proxyActivities<Activities>({
  */
 export const texts = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
 });
 
 /**
@@ -50,5 +53,9 @@ export const texts = proxyActivities<Activities>({
 export const reportPdf = proxyActivities<Activities>({
   startToCloseTimeout: '3 minutes',
   heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
 });
+
+/** A step failed because Lever answered 404 for the candidate's opportunity: Lever deleted them. An outcome, not a failure. */
+export const isOpportunityDeleted = (err: unknown): boolean =>
+  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === OPPORTUNITY_DELETED;

@@ -55,13 +55,18 @@ export type HireSource = 'lever-webhook' | 'lever-archive' | 'owner-link' | 'own
 /** `by`: the console account that marked it (an id), for the record; absent for Lever and the owner. */
 export type HireDecidedSignal = { hired: boolean; source: HireSource; by?: string };
 
-/**
- * The check stops: Lever archived the candidate (reasonId: Lever's archive reason) or deleted them,
- * or someone cancelled it in the console (`by`: their account id).
- */
-export type StopSignal = { kind: 'archived'; reasonId: string | null } | { kind: 'deleted' } | { kind: 'cancelled'; by: string };
-export const candidateStopped = defineSignal<[StopSignal]>('candidateStopped');
+/** From the console (`by`: the account id): the check stops; authenticated, so taken at its word. */
+export type CancelSignal = { by: string };
+export const checkCancelled = defineSignal<[CancelSignal]>('checkCancelled');
 export const hireDecided = defineSignal<[HireDecidedSignal]>('hireDecided');
+
+/**
+ * Lever's webhook said the candidate was hired, archived or deleted. Lever signs only the envelope,
+ * not the data, so this is a hint: the run reads the opportunity in Lever and acts only on what
+ * Lever shows (archived with a hired reason; archived; gone).
+ */
+export type LeverHint = { event: 'hired' | 'archived' | 'deleted' };
+export const leverHint = defineSignal<[LeverHint]>('leverHint');
 /** From the console: mail the candidate their invitation again (each signal mails once). */
 export const resendCandidateInvitation = defineSignal<[]>('resendCandidateInvitation');
 
@@ -72,7 +77,6 @@ export type ReferenceCheckStatus = {
   requestStatus?: 'open' | 'completed' | 'expired' | 'cancelled';
   responsesReceived?: number;
   requiredReferences?: number;
-  reportUrl?: string;
   hire?: HireDecidedSignal;
   outcome?: Outcome;
 };
@@ -84,11 +88,20 @@ export type ReferenceCheckResult = {
   requestStatus?: 'completed' | 'expired' | 'cancelled';
   responsesReceived: number;
   requiredReferences?: number;
-  reportUrl?: string;
   hireSource?: HireSource;
   startedAt: string;
   finishedAt: string;
 };
+
+/** Lever said the candidate was deleted and no run was left to hear it: one small run reads Lever, then purges. */
+export const candidateDeletionWorkflowId = (connectionId: string, opportunityId: string) => `candidate-deletion/${connectionId}/${opportunityId}`;
+export type CandidateDeletionInput = { connectionId: string; opportunityId: string };
+export type CandidateDeletionResult = { outcome: 'purged' | 'unconfirmed' };
+
+/** Failure types no retry can fix (activities/errors.ts throws them): listed in every retry policy. */
+export const PERMANENT_ERROR_TYPES = ['RecordNotFound', 'InvalidActivityCall'];
+/** An activity's failure type when Lever answers 404 for the candidate's opportunity: Lever deleted them. */
+export const OPPORTUNITY_DELETED = 'OpportunityDeleted';
 
 /* ---- The reference portal (candidate nominations, one child workflow per referee) ---- */
 

@@ -3,3 +3,4 @@ export { referenceCheck } from './reference-check';
 export { refereeCheck } from './referee';
 export { prospectExport, prospectOptIn } from './prospects';
 export { retentionSweep } from './retention';
+export { candidateDeletion } from './candidate-deletion';

@@ -3,16 +3,17 @@ import {
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { CandidateSnapshot } from '../activities/lever';
-import { lever, local, localActivities, resend } from './activities';
+import { isOpportunityDeleted, lever, local, localActivities, resend } from './activities';
 import { collectReferences, type PortalInbox } from './collect-references';
 import {
-  candidateNominated, candidateStopped, hireDecided, refereeReplaced, resendCandidateInvitation, statusQuery, StatusKey,
+  candidateNominated, checkCancelled, hireDecided, leverHint, refereeReplaced, resendCandidateInvitation, statusQuery, StatusKey,
   type HireDecidedSignal, type Outcome, type ReferenceCheckInput, type ReferenceCheckResult,
-  type ReferenceCheckStatus, type Step, type StopSignal,
+  type ReferenceCheckStatus, type Step,
 } from './definitions';
 import { awaitHireOutcome } from './hire-outcome';
+import { confirmWithLever } from './lever-hints';
 import { attachReportPdf } from './report-pdf';
-import { hireFromArchive, stopCollecting } from './stop';
+import { stopCollecting, type Stop } from './stop';
 import { sendText, textOutsideQuietHours, texts } from './texts';
 import { hireMarker, noTemplateMarker, reportMarker } from './summary';
 
@@ -24,12 +25,14 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
   const startedAt = new Date(workflowInfo().startTime).toISOString();
   const status: ReferenceCheckStatus = { step: 'confirming-trigger' };
   const inbox: PortalInbox = { replacements: [] };
+  const candidateRef = { connectionId: input.connectionId, opportunityId: input.opportunityId };
   let hire: HireDecidedSignal | undefined;
-  let stop: StopSignal | undefined;
+  let stop: Stop | undefined;
+  /** Lever confirmed the candidate is gone: whatever the run is doing, it ends by forgetting them. */
+  let deleted = false;
   let candidateInvited = false;
   let candidateResends = 0;
   let textsOn = false;
-  let who = '';
 
   // Handlers first, before any await, so no early signal is lost.
   setHandler(statusQuery, () => status);
@@ -39,11 +42,20 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
   setHandler(refereeReplaced, (s) => {
     if (s.requestId === status.requestId) inbox.replacements.push(s);
   });
-  setHandler(candidateStopped, (s) => {
-    stop ??= s; // the first stop stands
+  // The console and the owner are authenticated: their word stands. The first stop and the first answer stand;
+  // an answer arriving while references are collected is applied at the hire step.
+  setHandler(checkCancelled, () => {
+    stop ??= { kind: 'cancelled' };
   });
   setHandler(hireDecided, (s) => {
-    hire ??= s; // the first answer stands; one arriving while references are collected is applied at the hire step
+    hire ??= s;
+  });
+  // Lever's webhooks are hints: the handler reads Lever (an activity, so it retries) and acts only on what Lever shows.
+  setHandler(leverHint, async (hint) => {
+    const seen = await confirmWithLever(input, hint);
+    if (seen?.state === 'deleted') deleted = true;
+    else if (seen?.state === 'archived' && hint.event === 'hired') hire ??= { hired: true, source: 'lever-webhook' };
+    else if (seen?.state === 'archived') stop ??= { kind: 'archived', hired: seen.hired };
   });
   setHandler(resendCandidateInvitation, async () => {
     // Only while the request is open and the first invitation has gone: before, it is on its way; after, the page is closed.
@@ -59,23 +71,32 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     }
   });
 
-  // Read through a function: the handler sets it between awaits, which TypeScript's narrowing cannot see.
-  const stopSignal = (): StopSignal | undefined => stop;
+  // Read through functions: the handlers set these between awaits, which TypeScript's narrowing cannot see.
+  const stopped = (): Stop | undefined => stop;
+  const gone = () => deleted;
+  const halted = () => stop !== undefined || deleted;
+  // Ids and steps only: the UI's details are not personal data.
   const enter = (step: Step, waitingFor?: string) => {
     status.step = step;
     upsertSearchAttributes([{ key: StatusKey, value: step }]);
-    setCurrentDetails([who, `**Step:** ${step}`, waitingFor ? `**Waiting for:** ${waitingFor}` : ''].filter(Boolean).join('\n\n'));
+    const ids = `**Opportunity:** ${input.opportunityId}${status.requestId ? ` · **Request:** ${status.requestId}` : ''}`;
+    setCurrentDetails([ids, `**Step:** ${step}`, waitingFor ? `**Waiting for:** ${waitingFor}` : ''].filter(Boolean).join('\n\n'));
   };
   const finish = async (outcome: Outcome): Promise<ReferenceCheckResult> => {
+    // A resend still mailing, or a hint still being checked with Lever, completes first: a run must not end under a running handler.
+    await condition(allHandlersFinished);
+    // Lever deleted the candidate, whatever the run was doing or had decided: refcheck forgets them.
+    if (deleted) {
+      await local.forgetCandidate(candidateRef);
+      outcome = 'deleted';
+    }
     status.outcome = outcome;
     enter('done');
     upsertSearchAttributes([{ key: StatusKey, value: outcome }]);
-    // A resend still mailing completes first: a run must not end under a running handler.
-    await condition(allHandlersFinished);
     await local.finishCheck({ outcome });
     return {
       outcome, requestId: status.requestId, requestStatus: status.requestStatus === 'open' ? undefined : status.requestStatus,
-      responsesReceived: status.responsesReceived ?? 0, requiredReferences: status.requiredReferences, reportUrl: status.reportUrl,
+      responsesReceived: status.responsesReceived ?? 0, requiredReferences: status.requiredReferences,
       hireSource: status.hire?.source, startedAt, finishedAt: new Date().toISOString(),
     };
   };
@@ -85,6 +106,11 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
   try {
     return await run();
   } catch (err) {
+    // Lever answered 404 for the candidate during a step: Lever deleted them. An outcome, not a failure.
+    if (isOpportunityDeleted(err)) {
+      deleted = true;
+      return finish('deleted');
+    }
     // The console shows how the run ended: cancelled through Temporal, or failed (the error still fails the run).
     if (isCancellation(err)) await CancellationScope.nonCancellable(() => local.finishCheck({ outcome: 'cancelled' }));
     else if (err instanceof TemporalFailure) await local.finishCheck({ outcome: 'failed' });
@@ -95,19 +121,18 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     // 1. Confirm the trigger: the webhook is a hint, Lever is the truth. A start from the console
     // is not a stage change, so only an archived candidate ends it here.
     enter('confirming-trigger', 'Lever: reading the opportunity');
-    const read = await lever.readCandidate(input);
+    const read = await lever.readCandidate({ ...candidateRef, triggerStageId: input.triggerStageId });
     // A confidential candidate this key may not read: an outcome whose fix (a key with confidential
     // access) the console gives, not a failure. No note in Lever says why: Lever refuses this key
     // every read and write on that opportunity, notes included.
     if ('refused' in read) return finish('confidential-no-access');
     const candidate: CandidateSnapshot = read;
-    who = `**Candidate:** ${candidate.candidateName}${candidate.postingTitle ? ` · **Job:** ${candidate.postingTitle}` : ''}`;
     if (candidate.archived || (!input.manual && !candidate.inTriggerStage)) return finish('stale-trigger');
 
     // 2. Open the reference request with the template the posting's tags ask for.
     enter('opening-request');
     const template = await local.pickTemplate({ connectionId: input.connectionId, postingTags: candidate.postingTags });
-    if (!template || !candidate.candidateEmail) {
+    if (!template || !candidate.hasEmail) {
       const why = !template
         ? `no template matches this posting's tags (${candidate.postingTags.join(', ') || 'none'}) and the connection has no default template`
         : 'the candidate has no email address in Lever';
@@ -120,7 +145,6 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     const { requestId, plan } = await local.openRequest({
       connectionId: input.connectionId, opportunityId: input.opportunityId, templateId: template.id,
       requiredReferences: template.requiredReferences, deadlineSeconds: template.deadlineSeconds,
-      candidateName: candidate.candidateName, candidateEmail: candidate.candidateEmail, postingTitle: candidate.postingTitle,
     });
     Object.assign(status, { requestId, templateName: template.name, requestStatus: 'open', requiredReferences: template.requiredReferences, responsesReceived: 0 });
     await local.inviteCandidate({ requestId });
@@ -128,46 +152,44 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     textsOn = plan.sms;
     const invitationText = textsOn
       ? textOutsideQuietHours({
-        quietHours: plan.reminders.quietHours, label: 'candidate', done: () => inbox.nominated !== undefined || stop !== undefined,
+        quietHours: plan.reminders.quietHours, label: 'candidate', done: () => inbox.nominated !== undefined || halted(),
         send: () => texts.textCandidate({ requestId, kind: 'invitation' }),
       })
       : undefined;
 
     // 3-4. The candidate names referees and each referee answers, unless the check is stopped.
-    const collected = await collectReferences({ requestId, plan, inbox, stopped: () => stop !== undefined, enter });
+    const collected = await collectReferences({ requestId, plan, inbox, stopped: halted, enter });
     await invitationText;
     Object.assign(status, { requestStatus: collected.requestStatus, responsesReceived: collected.answered });
-    if (stop) return finish(await stopCollecting(input, requestId, stop));
+    if (gone()) return finish('deleted');
+    const stoppedEarly = stopped();
+    if (stoppedEarly) return finish(await stopCollecting(input, requestId, stoppedEarly));
     const { summary } = await local.concludePortalRequest({ requestId, status: collected.requestStatus });
 
     // 5. Publish: the report link and a one-line note, each exactly once; the hiring manager gets the link.
+    // The link is a bearer token: it is made and kept (sealed) in Postgres, and read there by the activities that publish it.
     enter('publishing-report', 'Lever: adding the report link and note');
-    status.reportUrl = await local.createReportLink({ requestId });
-    await lever.publishReport({
-      connectionId: input.connectionId, opportunityId: input.opportunityId, reportUrl: status.reportUrl,
-      marker: reportMarker(requestId), note: `${summary}. Report: ${status.reportUrl}`,
-    });
+    await local.createReportLink({ requestId });
+    await lever.publishReport({ ...candidateRef, requestId, marker: reportMarker(requestId), summary });
     // The report as a PDF file in Lever too, once, if the connection asks for it.
     await attachReportPdf({ connectionId: input.connectionId, opportunityId: input.opportunityId, requestId });
-    if (plan.hiringManager) await local.mailHiringManager({ requestId, reportUrl: status.reportUrl });
+    if (plan.hiringManager) await local.mailHiringManager({ requestId });
 
     // 6. The hire outcome: Lever's webhook or the console's mark, or the owner's answer once the delay has passed.
     enter('awaiting-hire-outcome', `Lever's Candidate Hired webhook, or ${input.hireConfirmationDelaySeconds}s before asking the owner`);
     const decision = await awaitHireOutcome({
       delaySeconds: input.hireConfirmationDelaySeconds, ownerAnswerTimeoutSeconds: input.ownerAnswerTimeoutSeconds,
-      owner: { name: candidate.ownerName, email: candidate.ownerEmail }, requestId,
+      hasOwnerEmail: candidate.hasOwnerEmail, requestId,
       decision: () => hire,
-      stopped: () => stop !== undefined,
+      stopped: halted,
       onAskingOwner: () => enter('awaiting-owner-answer', "the owner's yes/no (link or reply)"),
     });
-    const stoppedBy = stopSignal();
-    if (stoppedBy?.kind === 'deleted' && !decision) {
-      await local.purgeRequest({ requestId });
-      return finish('deleted');
-    }
+    if (gone()) return finish('deleted');
+    const stoppedBy = stopped();
     // Cancelled in the console after the report: nothing left to ask anyone.
     if (stoppedBy?.kind === 'cancelled' && !decision) return finish('cancelled');
-    status.hire = decision ?? (stoppedBy?.kind === 'archived' ? await hireFromArchive(input, stoppedBy.reasonId) : undefined);
+    // Archived in Lever after the report: Lever's archive reason says whether it was a hire.
+    status.hire = decision ?? (stoppedBy?.kind === 'archived' ? { hired: stoppedBy.hired, source: 'lever-archive' } : undefined);
     const settled = status.hire;
 
     // 7. Record it, tell Lever, finish.

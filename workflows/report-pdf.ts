@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, log } from '@temporalio/workflow';
-import { local, reportPdf } from './activities';
+import { isOpportunityDeleted, local, reportPdf } from './activities';
 
 /**
  * The report as a PDF on the candidate in Lever, when the connection asks for it (the activity
@@ -10,7 +10,8 @@ export async function attachReportPdf(input: { connectionId: string; opportunity
   try {
     await reportPdf.attachReportPdf(input);
   } catch (err) {
-    if (isCancellation(err)) throw err;
+    // Cancelled, or Lever deleted the candidate: not the PDF's failure, the run's business.
+    if (isCancellation(err) || isOpportunityDeleted(err)) throw err;
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
     const detail = cause instanceof ApplicationFailure && cause.type ? `${cause.type}: ${cause.message}` : (cause ?? (err as Error)).message;
     log.warn('attaching the report PDF failed; the check goes on', { detail });

@@ -1,6 +1,9 @@
 import { lever, local } from './activities';
-import type { HireDecidedSignal, ReferenceCheckInput, StopSignal } from './definitions';
+import type { ReferenceCheckInput } from './definitions';
 import { stoppedMarker } from './summary';
+
+/** Why a run stops early: Lever shows the candidate archived (`hired`: by a hired reason), or the console cancelled it. */
+export type Stop = { kind: 'archived'; hired: boolean } | { kind: 'cancelled' };
 
 const STOP_NOTES = {
   archived: 'Reference check stopped: the candidate was archived in Lever. Referees who had not answered will not be contacted again.',
@@ -8,23 +11,12 @@ const STOP_NOTES = {
 };
 
 /**
- * The check stopped while refcheck was still collecting references: Lever deleted or archived the
- * candidate, or someone cancelled it in the console. Deleted: refcheck forgets them (their
- * request, referees and answers). Archived or cancelled: the request is cancelled, the referees
- * were already called off, and the recruiter is told so in Lever, once.
+ * The check stopped while refcheck was still collecting references: Lever archived the candidate,
+ * or someone cancelled it in the console. The request is cancelled, the referees were already
+ * called off, and the recruiter is told so in Lever, once. (A deletion is the run's own ending: see finish.)
  */
-export async function stopCollecting(input: ReferenceCheckInput, requestId: string, stop: StopSignal): Promise<'archived' | 'deleted' | 'cancelled'> {
-  if (stop.kind === 'deleted') {
-    await local.purgeRequest({ requestId });
-    return 'deleted';
-  }
+export async function stopCollecting(input: ReferenceCheckInput, requestId: string, stop: Stop): Promise<'archived' | 'cancelled'> {
   await local.concludePortalRequest({ requestId, status: 'cancelled' });
   await lever.postNote({ connectionId: input.connectionId, opportunityId: input.opportunityId, marker: stoppedMarker(requestId), note: STOP_NOTES[stop.kind] });
   return stop.kind;
-}
-
-/** Archived after the report: Lever's archive reason says whether it was a hire. */
-export async function hireFromArchive(input: ReferenceCheckInput, reasonId: string | null): Promise<HireDecidedSignal> {
-  const kind = reasonId ? await lever.archiveReasonType({ connectionId: input.connectionId, reasonId }) : 'non-hired';
-  return { hired: kind === 'hired', source: 'lever-archive' };
 }

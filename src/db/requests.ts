@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { Db } from './pool';
 
-export type RequestStatus = 'open' | 'completed' | 'expired' | 'cancelled';
+/** 'replaced': its run failed and the check was started again with a new request. */
+export type RequestStatus = 'open' | 'completed' | 'expired' | 'cancelled' | 'replaced';
 
 import type { TemplateSettings } from '../templates/schema';
 
@@ -45,20 +46,31 @@ const toRequest = (r: Row): ReferenceRequest => ({
   candidatePhone: r.candidate_phone,
 });
 
-/** Idempotent per workflow run: a retried activity gets the request it created the first time. */
+/**
+ * Idempotent per workflow run: a retried activity gets the request it created the first time.
+ * An earlier request for the same candidate still open belonged to a run that failed or was
+ * terminated: the new one replaces it, so its link no longer offers a form nobody will read.
+ */
 export async function openRequest(db: Db, r: NewRequest): Promise<ReferenceRequest> {
-  const [row] = await db.query<Row>(
-    `insert into reference_requests (id, workflow_id, run_id, connection_id, opportunity_id, template_id,
-       candidate_name, candidate_email, posting_title, required_references, deadline_at, template_snapshot, candidate_phone)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-       -- The phone Lever gave this run's first read; it travels through Postgres, not the workflow's history.
-       (select candidate_phone from checks where workflow_id = $2 and run_id = $3))
-     on conflict (run_id) do update set run_id = excluded.run_id
-     returning *`,
-    [`rq_${randomBytes(12).toString('base64url')}`, r.workflowId, r.runId, r.connectionId, r.opportunityId, r.templateId,
-      r.candidateName, r.candidateEmail, r.postingTitle, r.requiredReferences, r.deadlineAt, r.templateSnapshot ? JSON.stringify(r.templateSnapshot) : null],
-  );
-  return toRequest(row);
+  return db.withTransaction(async (tx) => {
+    const { rows: [row] } = await tx.query<Row>(
+      `insert into reference_requests (id, workflow_id, run_id, connection_id, opportunity_id, template_id,
+         candidate_name, candidate_email, posting_title, required_references, deadline_at, template_snapshot, candidate_phone)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+         -- The phone Lever gave this run's first read; it travels through Postgres, not the workflow's history.
+         (select candidate_phone from checks where workflow_id = $2 and run_id = $3))
+       on conflict (run_id) do update set run_id = excluded.run_id
+       returning *`,
+      [`rq_${randomBytes(12).toString('base64url')}`, r.workflowId, r.runId, r.connectionId, r.opportunityId, r.templateId,
+        r.candidateName, r.candidateEmail, r.postingTitle, r.requiredReferences, r.deadlineAt, r.templateSnapshot ? JSON.stringify(r.templateSnapshot) : null],
+    );
+    await tx.query(
+      `update reference_requests set status = 'replaced', concluded_at = coalesce(concluded_at, now())
+        where connection_id = $1 and opportunity_id = $2 and run_id <> $3 and status = 'open'`,
+      [r.connectionId, r.opportunityId, r.runId],
+    );
+    return toRequest(row);
+  });
 }
 
 export async function findRequest(db: Db, id: string): Promise<ReferenceRequest | undefined> {
@@ -88,7 +100,7 @@ export async function recordNomination(tx: PoolClient, id: string, from: { ip: s
 }
 
 /** Concludes a portal request (answers live on the referees); replaying it changes nothing. */
-export async function markConcluded(db: Db, id: string, status: Exclude<RequestStatus, 'open'>): Promise<void> {
+export async function markConcluded(db: Db, id: string, status: Exclude<RequestStatus, 'open' | 'replaced'>): Promise<void> {
   await db.query(`update reference_requests set status = $2, concluded_at = coalesce(concluded_at, now()) where id = $1 and status = 'open'`, [id, status]);
 }
 

@@ -52,7 +52,7 @@ export async function purgeExpiredRequests(db: Db, limit: number): Promise<numbe
         where request_id = any($1::text[])`,
       [ids],
     );
-    await tx.query('update checks set candidate_name = null, candidate_phone = null where request_id = any($1::text[])', [ids]);
+    await tx.query('update checks set candidate_name = null, candidate_phone = null, candidate_email = null, owner_name = null, owner_email = null where request_id = any($1::text[])', [ids]);
     await tx.query(`update hire_questions set owner_email = '' where request_id = any($1::text[])`, [ids]);
     // A text still sealed (never sent, or failed) holds its link and the recipient's name.
     await tx.query('update sent_texts set sealed_message = null where request_id = any($1::text[])', [ids]);
@@ -63,9 +63,10 @@ export async function purgeExpiredRequests(db: Db, limit: number): Promise<numbe
 /** Checks that never got a request (stale trigger, no template, ...) still name the candidate; past retention they stop. */
 export async function purgeExpiredChecksWithoutRequest(db: Db, limit: number): Promise<number> {
   const rows = await db.query(
-    `update checks set candidate_name = null, candidate_phone = null where workflow_id in (
+    `update checks set candidate_name = null, candidate_phone = null, candidate_email = null, owner_name = null, owner_email = null where workflow_id in (
        select k.workflow_id from checks k join lever_connections c on c.id = k.connection_id
-        where k.request_id is null and (k.candidate_name is not null or k.candidate_phone is not null)
+        where k.request_id is null
+          and (k.candidate_name is not null or k.candidate_phone is not null or k.candidate_email is not null or k.owner_email is not null)
           and k.finished_at < now() - make_interval(days => c.retention_days)
         order by k.workflow_id limit $1 for update of k skip locked)
      returning workflow_id`,

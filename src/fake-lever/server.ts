@@ -49,6 +49,10 @@ export interface FakeLever {
   addPosting(p: PostingInput): void;
   addOpportunity(o: OpportunityInput): void;
   setStage(opportunityId: string, stageId: string): void;
+  /** As a recruiter archiving in Lever's UI (`null` unarchives), without sending the webhook. */
+  archive(opportunityId: string, reasonId: string | null): void;
+  /** As a recruiter deleting the candidate in Lever's UI, without sending the webhook: reads then answer 404. */
+  deleteOpportunity(opportunityId: string): void;
 
   notes(opportunityId: string): { id: string; value: string; createdAt: number }[];
   links(opportunityId: string): string[];
@@ -186,6 +190,8 @@ export async function startFakeLever(opts: FakeLeverOptions = {}): Promise<FakeL
     addPosting: (p) => void store.addPosting(p),
     addOpportunity: (o) => void store.addOpportunity(o),
     setStage: (id, stageId) => store.setStage(id, stageId),
+    archive: (id, reasonId) => store.setArchived(id, reasonId),
+    deleteOpportunity: (id) => void store.deleteOpportunity(id),
     notes: (id) => store.opportunity(id).notes.map(({ id: noteId, value, createdAt }) => ({ id: noteId, value, createdAt })),
     links: (id) => [...store.linksOf(store.opportunity(id))],
     tags: (id) => store.tagsOf(store.opportunity(id)),

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Config } from '../config';
 import { findWebhookTarget, WEBHOOK_EVENTS, type WebhookTarget } from '../db/connections';
 import { recordDelivery, type Delivery } from '../db/deliveries';
-import { deleteRequestsForOpportunity, hasConcludedCheck } from '../db/requests';
+import { hasConcludedCheck } from '../db/requests';
 import { rememberDeliveryToken } from '../db/webhook-tokens';
 import { AppError, badRequest, unauthorized, unavailable } from '../errors';
 import type { Logger } from '../logger';
@@ -199,21 +199,24 @@ async function dispatch(deps: AppDeps, target: WebhookTarget, body: WebhookBody,
     }
     case 'candidateHired': {
       if (!('opportunityId' in body.data)) return done(200, 'ping');
-      const outcome = await deps.checks.hired(target.id, body.data.opportunityId, { hired: true, source: 'lever-webhook' });
+      // Lever signs the envelope, not the data: a hint the run confirms by reading Lever.
+      const outcome = await deps.checks.leverHint(target.id, body.data.opportunityId, { event: 'hired' });
       return done(outcome === 'signalled' ? 202 : 200, outcome);
     }
     case 'candidateArchiveChange': {
       // Unarchiving changes nothing for a check; archiving stops it (or settles the hire question).
+      // The reason is Lever's, read by the run, not the body's.
       if (!body.data.toArchived) return done(200, 'ignored-unarchive');
-      const outcome = await deps.checks.stopped(target.id, body.data.opportunityId, { kind: 'archived', reasonId: body.data.toArchived.reason ?? null });
+      const outcome = await deps.checks.leverHint(target.id, body.data.opportunityId, { event: 'archived' });
       return done(outcome === 'signalled' ? 202 : 200, outcome);
     }
     case 'candidateDeleted': {
-      // A running check forgets the candidate itself; otherwise what refcheck kept goes now.
-      const outcome = await deps.checks.stopped(target.id, body.data.opportunityId, { kind: 'deleted' });
+      // A running check confirms the deletion with Lever and forgets the candidate itself; otherwise
+      // a small run does, purging only once Lever answers 404 for the opportunity.
+      const outcome = await deps.checks.leverHint(target.id, body.data.opportunityId, { event: 'deleted' });
       if (outcome === 'signalled') return done(202, outcome);
-      await deleteRequestsForOpportunity(deps.db, target.id, body.data.opportunityId);
-      return done(200, 'purged');
+      delivery.workflowId = (await deps.checks.confirmDeletion(target.id, body.data.opportunityId)).workflowId;
+      return done(202, 'confirming-deletion');
     }
   }
 }

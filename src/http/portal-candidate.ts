@@ -105,6 +105,7 @@ function row(r: Referee, t: OpenRequest['templateSnapshot'], now = new Date()) {
 
 function closed(res: Response, request: ReferenceRequest, status: number) {
   if (request.status === 'open') return message(res, status, 'Your request is open', 'The hiring team will tell you if anything is needed from you.', 'ok');
+  if (request.status === 'replaced') return message(res, status, 'This request was replaced', 'The hiring team sent you a newer one by email: please use the link in that message.', 'ok');
   const state = request.status === 'completed' ? 'complete' : 'closed';
   message(res, status, `This reference check is ${state}`, 'There is nothing more to do. Thank you.', 'ok');
 }

@@ -81,6 +81,7 @@ const HEADS: Record<RequestStatus, string> = {
   completed: 'Reference check complete',
   expired: 'Reference check closed at its deadline',
   cancelled: 'Reference check cancelled',
+  replaced: 'Reference check replaced by a newer one',
 };
 
 function summarise(q: Question, answered: Referee[]): QuestionSummary {

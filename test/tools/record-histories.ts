@@ -41,6 +41,7 @@ runWithStack({ hireConfirmationDelaySeconds: 2, ownerAnswerTimeoutSeconds: 2 }, 
   let run = await startCheck(stack, opp);
   await giveReferences(stack, opp);
   await waitForStatus(run.handle, (s) => s.step === 'awaiting-hire-outcome');
+  stack.fake.archive(opp, 'reason-hired'); // Lever's webhook is a hint: the run confirms it in Lever
   await stack.deliver('candidateHired', { opportunityId: opp });
   await run.handle.result();
   await save('hired-by-lever', opp);
@@ -58,6 +59,7 @@ runWithStack({ hireConfirmationDelaySeconds: 2, ownerAnswerTimeoutSeconds: 2 }, 
   opp = stack.seedCandidate('opp-rec-archived');
   run = await startCheck(stack, opp);
   await giveReferences(stack, opp, { answer: 1 });
+  stack.fake.archive(opp, 'reason-withdrew');
   await stack.deliver('candidateArchiveChange', { opportunityId: opp, fromArchived: null, toArchived: { archivedAt: Date.now(), reason: 'reason-withdrew' } });
   await run.handle.result();
   await save('archived-mid-check', opp);
