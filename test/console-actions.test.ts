@@ -127,9 +127,7 @@ test('when the console resends invitations, then the candidate and a referee are
   await giveReferences(stack, opp, { answer: 0 });
   const [referee] = await listReferees(stack.db, requestId);
   await until('the referee invited', () => mailsTo(referee.email).length === 1);
-  // The run takes a resend once it knows its first invitation went (the mail leaves a moment before).
-  const refereeRun = stack.client.workflow.getHandle(refereeWorkflowId(referee.id));
-  await until('the referee awaited', async () => (await refereeRun.query<{ step: string }>('refereeStatus')).step === 'awaiting-answer');
+  // At once, as a recruiter would: the run may not yet know its first invitation went, and the resend still counts.
   expect(await stack.checks.resendRefereeInvitation(referee.id)).toBe('signalled');
   await until('the referee mailed again', () => mailsTo(referee.email).length === 2);
 
@@ -157,4 +155,19 @@ test('when a run fails with an error, then its checks row says failed', async ()
   await until('the failed row', async () => (await checkRow(opp))?.outcome === 'failed');
   expect(await stack.checks.restart(settings(), opp, `console:${ACCOUNT}`)).toMatchObject({ outcome: 'restarted' });
   await expect(handleFor(stack, opp).result()).rejects.toThrow();
+});
+
+test('when the console resends the invitation before the first one has gone, then the candidate gets both, in order', async () => {
+  const opp = stack.seedCandidate('opp-resend-early');
+  // Lever answers the run's first read slowly: the resend arrives while the run is still confirming the trigger.
+  stack.fake.injectFault({ method: 'GET', path: `/opportunities/${opp}`, delayMs: 2_000 });
+  await stack.deliver('candidateStageChange', { opportunityId: opp, toStageId: TRIGGER_STAGE });
+  const handle = handleFor(stack, opp);
+  await waitForStatus(handle, (s) => s.step === 'confirming-trigger');
+  expect(await stack.checks.resendCandidateInvitation(handle.workflowId)).toBe('signalled');
+
+  await until('the invitation and its resend', () => mailsTo(candidateEmail(opp)).length === 2);
+  const [first, again] = mailsTo(candidateEmail(opp));
+  expect(again.subject).toBe(first.subject);
+  expect(linkIn(again.text, 'candidate')).toBeDefined();
 });

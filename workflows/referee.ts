@@ -22,7 +22,9 @@ export async function refereeCheck(input: RefereeInput): Promise<RefereeResult> 
     withdrawn = true;
   });
   setHandler(resendRefereeInvitation, async () => {
-    // Only while the referee is awaited: before, the first invitation is on its way; after, their page is closed.
+    // A resend asked for while the first invitation is on its way goes after it, not nowhere;
+    // once the referee answered, declined or was called off, nothing.
+    await condition(() => status.step !== 'inviting');
     if (status.step !== 'awaiting-answer' || response !== undefined || withdrawn) return;
     const n = ++resends;
     try {

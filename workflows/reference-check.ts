@@ -58,7 +58,9 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     else if (seen?.state === 'archived') stop ??= { kind: 'archived', hired: seen.hired };
   });
   setHandler(resendCandidateInvitation, async () => {
-    // Only while the request is open and the first invitation has gone: before, it is on its way; after, the page is closed.
+    // A resend asked for while the first invitation is on its way goes after it, not nowhere
+    // (the recruiter pressed the button and was told it was sent). Once the page is closed, nothing.
+    await condition(() => candidateInvited || status.step === 'done');
     if (!candidateInvited || status.requestStatus !== 'open' || !status.requestId) return;
     const n = ++candidateResends;
     try {
