@@ -70,12 +70,11 @@ test('when a check has run end to end, then its histories read without the codec
   const keyIds = new Set(everythingIn(payloadsIn(histories)).filter((s) => s.startsWith('test')));
   expect([...keyIds]).toEqual(['test2']);
 
-  // Decrypted, the same histories read again: the run's input, and the personal data the workflow
-  // carries (today the candidate's and owner's names and addresses, the report link; workflows that
-  // carry only ids keep this list short, never empty while the report link travels through them).
+  // Decrypted, the same histories read again (the run's input names its opportunity), and even
+  // then hold nothing personal: the workflow carries ids, the people stay in Postgres.
   const decrypted = (await decryptedPayloads(histories)).join('\n');
   expect(decrypted).toContain(opp);
-  expect(personal.filter((value) => decrypted.includes(value))).not.toEqual([]);
+  expect(personal.filter((value) => decrypted.includes(value))).toEqual([]);
 }, 120_000);
 
 /** The key ids of every encrypted payload in a history. */

@@ -30,6 +30,7 @@ async function startListener(settings: Record<string, string> = {}) {
   const config = loadConfig({
     DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress,
     REFCHECK_ENCRYPTION_KEY: randomBytes(32).toString('base64'), REFCHECK_LINK_SECRET: randomBytes(32).toString('hex'), REFCHECK_ADMIN_TOKEN: randomBytes(24).toString('hex'),
+    TEMPORAL_PAYLOAD_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     INBOUND_MAIL_DOMAIN: DOMAIN, INBOUND_SMTP_PORT: String(listenOn), INBOUND_SMTP_MAX_CLIENTS: String(MAX_CLIENTS), LOG_LEVEL: 'info', ...settings,
   });
   const child = spawn(process.execPath, [LISTENER], { env: { PATH: process.env.PATH, ...toEnv(config) }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,3 +1,5 @@
+import type { Payload } from '@temporalio/common';
+import { payloadCodec } from '../src/temporal';
 import { candidateEmail, startStack, type Stack } from './helpers/stack';
 import { consoleUser, textOf } from './helpers/console';
 import { handleFor, linkIn, startCheck, until, waitForStatus } from './helpers/journey';
@@ -134,8 +136,9 @@ describe('text messages and quiet hours', () => {
     // The text waits on a timer support can read in the Temporal UI.
     await until('the quiet-hours timer', async () => {
       const { events } = await handle.fetchHistory();
-      return (events ?? []).some((e) => e.timerStartedEventAttributes && JSON.stringify(e.userMetadata?.summary ?? '').length > 0 &&
-        Buffer.from(e.userMetadata?.summary?.data ?? new Uint8Array()).toString().includes('invitation text after quiet hours'));
+      const summaries = (events ?? []).filter((e) => e.timerStartedEventAttributes && e.userMetadata?.summary).map((e) => e.userMetadata!.summary!);
+      const decoded = await payloadCodec(stack.config).decode(summaries as Payload[]);
+      return decoded.some((p) => Buffer.from(p.data ?? new Uint8Array()).toString().includes('invitation text after quiet hours'));
     });
     await nominate(stack, id);
     await waitForStatus(handleFor(stack, id), (s) => s.step === 'awaiting-referees');

@@ -1,3 +1,4 @@
+import type { Payload } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +8,8 @@ import { listTemplates } from '../../src/db/templates';
 import { buildApp, type AppDeps } from '../../src/http/app';
 import type { TemplateSettings } from '../../src/templates/schema';
 import { defaultTemplateSettings } from '../../src/templates/surveys';
-import type { Stack } from './stack';
+import { payloadCodec } from '../../src/temporal';
+import { TEST_PAYLOAD_KEYS, type Stack } from './stack';
 
 /** Nobody polls it: a signal to a running workflow is stored by Temporal even without a worker. */
 export const NOBODY_POLLS = 'nobody-polls-this';
@@ -38,14 +40,16 @@ export function standIn(stack: Stack, workflowId: string) {
   return stack.client.workflow.start('referenceCheck', { taskQueue: NOBODY_POLLS, workflowId, args: [{}] });
 }
 
-/** The payloads of the signals named `name` in a run's history, decoded from JSON. */
+/** The payloads of the signals named `name` in a run's history, decrypted (the test stack's keys) and decoded from JSON. */
 export async function signalsIn(handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }, name: string): Promise<unknown[]> {
-  type Signaled = { workflowExecutionSignaledEventAttributes?: { signalName?: string; input?: { payloads?: { data?: Uint8Array }[] } } };
+  type Signaled = { workflowExecutionSignaledEventAttributes?: { signalName?: string; input?: { payloads?: Payload[] } } };
   const { events } = await handle.fetchHistory();
-  return ((events ?? []) as Signaled[])
+  const inputs = ((events ?? []) as Signaled[])
     .map((e) => e.workflowExecutionSignaledEventAttributes)
     .filter((s) => s?.signalName === name)
-    .map((s) => JSON.parse(Buffer.from(s!.input!.payloads![0].data!).toString('utf8')));
+    .map((s) => s!.input!.payloads![0]);
+  const decoded = await payloadCodec({ TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS }).decode(inputs);
+  return decoded.map((p) => JSON.parse(Buffer.from(p.data!).toString('utf8')));
 }
 
 /** Test-only: moves a referee's nomination and invitation into the past, past replaceAfterSeconds. */
