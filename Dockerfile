@@ -32,7 +32,8 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
-# 3000: HTTP (PORT); 2525: SMTP for hire-confirmation replies (INBOUND_SMTP_PORT), `node dist/src/mail-listener.js`.
-EXPOSE 3000 2525
-# Health checks live in docker-compose.yml, per service: the worker has no HTTP endpoint.
+# 3000: HTTP (PORT); 2525: SMTP for hire-confirmation replies (INBOUND_SMTP_PORT), `node dist/src/mail-listener.js`;
+# 9464-9466: /metrics of the api, the worker and the mail listener (API_/WORKER_/MAIL_LISTENER_METRICS_PORT), internal only.
+EXPOSE 3000 2525 9464 9465 9466
+# Health checks live in docker-compose.yml, per service (the worker's reads its metrics port).
 CMD ["node", "dist/src/main.js"]

@@ -84,6 +84,16 @@ const EnvFields = z.object({
    * Well below the 2-minute activity timeout, so a booked slot is always used or costs at most this much.
    */
   LEVER_SLOT_HORIZON_MS: int().pipe(z.number().min(200).max(30_000)).default(5_000),
+  /**
+   * Prometheus metrics, on a port of their own per process so a TLS proxy in front of PORT never serves them
+   * (docs/operations.md, "Metrics"). 0 turns that process's metrics off; each process has its own key, so
+   * all three can run on one host.
+   */
+  METRICS_HOST: str().default('127.0.0.1'),
+  API_METRICS_PORT: int().pipe(z.number().min(0).max(65535)).default(0),
+  /** The Temporal SDK's own exporter (worker slots, poll and schedule-to-start latencies); the worker's health check reads it too. */
+  WORKER_METRICS_PORT: int().pipe(z.number().min(0).max(65535)).default(0),
+  MAIL_LISTENER_METRICS_PORT: int().pipe(z.number().min(0).max(65535)).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Chromium on the worker, for connections that attach the report to Lever as a PDF; unset: those PDFs are skipped (and the console says so). */
   CHROMIUM_PATH: str().optional(),

@@ -3,6 +3,7 @@ import { createDb } from './db/pool';
 import { createLogger } from './logger';
 import { inboundSmtpOptions, startInboundSmtp } from './mail/inbound-smtp';
 import { createMailer } from './mail/mailer';
+import { serveMetrics } from './metrics';
 import { exitOnBadConfig, onShutdown } from './process';
 import { ReferenceChecks } from './reference-checks';
 import { createTemporalClient } from './temporal';
@@ -26,9 +27,12 @@ async function main() {
   const options = inboundSmtpOptions(config);
   const inbound = await startInboundSmtp({ db, checks, mailer, inboundMailDomain: config.INBOUND_MAIL_DOMAIN, logger }, options);
   logger.info({ port: inbound.port, host: options.host, starttls: Boolean(options.tls), maxClients: options.maxClients }, 'mail listener ready');
+  // Node's own figures (memory, event-loop lag) for Prometheus, beside SMTP; its health check stays an SMTP connect.
+  const metrics = config.MAIL_LISTENER_METRICS_PORT ? await serveMetrics({ host: config.METRICS_HOST, port: config.MAIL_LISTENER_METRICS_PORT }) : undefined;
 
   onShutdown(logger, async () => {
     await inbound.close();
+    await metrics?.close();
     await connection.close();
     await db.close();
     mailer.close();

@@ -7,6 +7,7 @@ import { ReferenceChecks } from './reference-checks';
 import { SecretBox } from './secrets';
 import { createTemporalClient } from './temporal';
 import { exitOnBadConfig, onShutdown } from './process';
+import { serveMetrics } from './metrics';
 
 /** The api process: Lever webhooks, pages, admin API, the inbound-mail webhook. Stateless; run as many as needed. SMTP is src/mail-listener.ts. */
 async function main() {
@@ -19,9 +20,11 @@ async function main() {
   const app = buildApp({ config, db, box, links: new LinkSigner(config.REFCHECK_LINK_SECRET), temporal: client, checks, logger });
 
   const server = app.listen(config.PORT, () => logger.info({ port: config.PORT, publicUrl: config.PUBLIC_URL }, 'api listening'));
+  const metrics = config.API_METRICS_PORT ? await serveMetrics({ host: config.METRICS_HOST, port: config.API_METRICS_PORT }) : undefined;
 
   onShutdown(logger, async () => {
     await new Promise((r) => server.close(r));
+    await metrics?.close();
     await connection.close();
     await db.close();
   });

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from './config';
 import { loadConfig } from './config';
@@ -6,6 +6,7 @@ import { createDb, type Db } from './db/pool';
 import { LinkSigner } from './links';
 import { createLogger } from './logger';
 import { createMailer, type Mailer } from './mail/mailer';
+import { workerTelemetry } from './metrics-worker';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { exitOnBadConfig, onShutdown } from './process';
 import { SecretBox } from './secrets';
@@ -48,6 +49,9 @@ export async function createWorker(config: Config, opts: { db: Db; mailer: Maile
 async function main() {
   const config = exitOnBadConfig(loadConfig);
   const logger = createLogger(config.LOG_LEVEL, 'refcheck-worker');
+  // Before the first connection: the runtime (and its metrics exporter) is installed once per process.
+  const telemetry = workerTelemetry(config);
+  if (telemetry) Runtime.install(telemetry);
   const db = createDb(config.DATABASE_URL);
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
   const { worker, connection } = await createWorker(config, { db, mailer });
@@ -57,7 +61,7 @@ async function main() {
   await temporal.connection.close();
   logger.info({ schedule, everySeconds: config.RETENTION_SWEEP_INTERVAL_SECONDS }, 'retention sweep scheduled');
   const running = worker.run();
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT || undefined }, 'worker running');
   // Shutdown lets in-flight activities finish (or time out) before the connections close.
   onShutdown(logger, async () => {
     worker.shutdown();
@@ -66,7 +70,12 @@ async function main() {
     await db.close();
     mailer.close();
   });
-  await running;
+  // A worker that stopped polling must not linger as a live process whose metrics port still answers
+  // its health check: it exits, and compose restarts it.
+  await running.catch((err: Error) => {
+    logger.error({ err: err.message }, 'worker stopped');
+    process.exit(1);
+  });
 }
 
 if (require.main === module) void main();

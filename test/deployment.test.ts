@@ -25,8 +25,15 @@ type Service = {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   ports?: string[];
+  networks?: string[];
+  configs?: { source: string; target: string }[];
+  volumes?: string[];
 };
-type Compose = { services: Record<string, Service> };
+type Compose = {
+  services: Record<string, Service>;
+  configs: Record<string, { content: string }>;
+  networks: Record<string, { ipam?: { config: { subnet: string }[] } }>;
+};
 
 /** Parsed, with YAML merge keys (`<<: *refcheck`) applied as compose applies them. */
 const compose = YAML.parse(read('docker-compose.yml'), { merge: true }) as Compose;
@@ -167,8 +174,8 @@ describe('docker-compose.yml', () => {
       expect(new URL(config.DATABASE_URL).hostname).toBe('postgresql');
       expect(new URL(config.DATABASE_URL).pathname).toBe('/refcheck');
       expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
-      // The TLS proxy on the host reaches the api through Docker's gateway: its X-Forwarded-For is believed.
-      expect(config.TRUST_PROXY).toEqual(['loopback', '172.16.0.0/12']);
+      // The proxy reaches the api over the edge network: X-Forwarded-For is believed from there only.
+      expect(config.TRUST_PROXY).toEqual(compose.networks.edge.ipam!.config.map((c) => c.subnet));
     }
   });
 
@@ -204,20 +211,105 @@ describe('docker-compose.yml', () => {
     expect(mailListener[1]).toBe('dist/src/mail-listener.js');
   });
 
-  it('publishes SMTP from the mail listener (same image, its own process), on the port it listens on; the api publishes only HTTP', () => {
+  it('publishes SMTP from the mail listener (same image, its own process), on the port it listens on; the api publishes nothing (the proxy reaches it)', () => {
     const published = (name: string) => (interpolateAll(services[name], envExample.set).ports ?? []).map((p) => p.split(':').slice(-2));
     const listener = loadConfig(containerEnv('mail-listener'));
     expect(services['mail-listener'].image).toBe(services['refcheck-api'].image);
     expect(published('mail-listener')).toEqual([[String(listener.INBOUND_SMTP_PORT), String(listener.INBOUND_SMTP_PORT)]]);
     // Loopback inside a container would be unreachable through the published port.
     expect(listener.INBOUND_SMTP_HOST).toBe('0.0.0.0');
-    const api = loadConfig(containerEnv('refcheck-api'));
-    expect(published('refcheck-api')).toEqual([[String(api.PORT), String(api.PORT)]]);
+    expect(published('refcheck-api')).toEqual([]);
     expect(services['mail-listener'].healthcheck!.test.join(' ')).toMatch(/INBOUND_SMTP_PORT/);
   });
 
   it('health-checks the api on /readyz', () => {
     expect(services['refcheck-api'].healthcheck!.test.join(' ')).toMatch(/\/readyz/);
+  });
+});
+
+describe('docker-compose.yml scaled out', () => {
+  const config = (service: string) => loadConfig(containerEnv(service));
+  const content = (name: string) => interpolate(compose.configs[name].content, filledIn);
+  const hostPorts = (s: Service) => (interpolateAll(s, filledIn).ports ?? []).map((p) => ({ hostIp: p.split(':').length > 2 ? p.split(':')[0] : '', port: p.split(':').slice(-2)[0] }));
+
+  it('runs `--scale refcheck-api=N --scale refcheck-worker=N`: no scaled service publishes a host port; only the proxy publishes 80 and 443 to the world', () => {
+    for (const name of ['refcheck-api', 'refcheck-worker']) expect(`${name}: ${JSON.stringify(services[name].ports ?? [])}`).toBe(`${name}: []`);
+    const public_ = Object.entries(services).flatMap(([name, s]) => hostPorts(s).filter((p) => p.hostIp !== '127.0.0.1').map((p) => `${name}:${p.port}`));
+    // The mail listener is the MX target, one copy (SMTP cannot sit behind the HTTP proxy).
+    expect(public_.sort()).toEqual(['mail-listener:2525', 'proxy:443', 'proxy:443', 'proxy:80'].sort());
+  });
+
+  it('puts the proxy in front of the api: it terminates TLS for PUBLIC_URL and routes to every api replica on PORT, never to a metrics port', () => {
+    const caddyfile = content('caddyfile');
+    expect(services.proxy.configs).toContainEqual({ source: 'caddyfile', target: '/etc/caddy/Caddyfile' });
+    const api = config('refcheck-api');
+    // The site address is the https URL Lever and the mails use: Caddy gets its certificate itself.
+    expect(caddyfile.trim().split('\n')[0]).toBe(`${api.PUBLIC_URL} {`);
+    expect(new URL(api.PUBLIC_URL).protocol).toBe('https:');
+    const upstream = /dynamic a \{\s*name (\S+)\s*port (\d+)/.exec(caddyfile);
+    expect(upstream?.slice(1)).toEqual(['refcheck-api', String(api.PORT)]);
+    for (const metricsPort of [api.API_METRICS_PORT, api.WORKER_METRICS_PORT, api.MAIL_LISTENER_METRICS_PORT]) expect(caddyfile).not.toContain(String(metricsPort));
+    // Only the proxy and the api share the edge network, whose subnet TRUST_PROXY believes.
+    const onEdge = Object.entries(services).filter(([, s]) => s.networks?.includes('edge')).map(([name]) => name);
+    expect(onEdge.sort()).toEqual(['proxy', 'refcheck-api']);
+    expect(services['refcheck-api'].networks).toContain('default');
+  });
+
+  it('scrapes every replica of the api, the worker and the mail listener, by DNS, on the port each serves /metrics on', () => {
+    const prometheus = YAML.parse(content('prometheus-config')) as { scrape_configs: { job_name: string; dns_sd_configs: { names: string[]; type: string; port: number }[] }[] };
+    const portOf = { 'refcheck-api': 'API_METRICS_PORT', 'refcheck-worker': 'WORKER_METRICS_PORT', 'mail-listener': 'MAIL_LISTENER_METRICS_PORT' } as const;
+    for (const [service, key] of Object.entries(portOf)) {
+      const job = prometheus.scrape_configs.find((j) => j.job_name === service);
+      const port = config(service)[key];
+      expect(port).toBeGreaterThan(0);
+      expect(job?.dns_sd_configs).toEqual([{ names: [service], type: 'A', port }]);
+      // Reachable from the prometheus container: every interface of the service's own.
+      expect(config(service).METRICS_HOST).toBe('0.0.0.0');
+    }
+    expect(services.prometheus.configs).toContainEqual({ source: 'prometheus-config', target: '/etc/prometheus/prometheus.yml' });
+    expect(services.prometheus.networks).toBeUndefined(); // the default network, with the services it scrapes
+  });
+
+  it('provisions Grafana with the dashboard beside this file, on the Prometheus data source, querying metrics the api exports', async () => {
+    const mount = services.grafana.volumes!.find((v) => v.startsWith('./docs/grafana:'))!;
+    const provider = YAML.parse(content('grafana-dashboards')) as { providers: { options: { path: string } }[] };
+    expect(mount.split(':')[1]).toBe(provider.providers[0].options.path);
+    const datasource = YAML.parse(content('grafana-datasource')) as { datasources: { uid: string; url: string }[] };
+    expect(datasource.datasources[0].url).toBe('http://prometheus:9090');
+    const dashboard = JSON.parse(read('docs/grafana/refcheck.json')) as { panels: { type: string; datasource?: { uid: string }; targets?: { expr: string }[] }[] };
+    const queried = dashboard.panels.filter((p) => p.type !== 'row');
+    for (const panel of queried) expect(panel.datasource?.uid).toBe(datasource.datasources[0].uid);
+    const families = new Set(queried.flatMap((p) => p.targets!.flatMap((t) => t.expr.match(/\brefcheck_\w+/g) ?? [])));
+    const { registry } = await import('../src/metrics');
+    await import('../src/http/metrics');
+    const exported = (await registry.getMetricsAsJSON()).flatMap((m) => (String(m.type) === 'histogram' ? ['_bucket', '_count', '_sum'].map((s) => m.name + s) : [m.name]));
+    expect([...families].filter((f) => !exported.includes(f))).toEqual([]);
+    expect([...families].sort()).toEqual(['refcheck_lever_webhook_ack_seconds_bucket', 'refcheck_lever_webhook_ack_seconds_count', 'refcheck_lever_webhooks_refused_total', 'refcheck_lever_webhooks_total', 'refcheck_portal_requests_total']);
+  });
+
+  it('runs, in every refcheck container, a file tsc compiles into dist/ from a directory the Dockerfile copies', () => {
+    const dockerfile = read('Dockerfile');
+    const copied = [...dockerfile.matchAll(/^COPY (\S+) \.\/\1$/gm)].map((m) => m[1]);
+    const cmd = JSON.parse(/^CMD\s+(\[.*\])\s*$/m.exec(dockerfile)![1]) as string[];
+    const image = services['refcheck-api'].image;
+    const refcheckServices = Object.entries(services).filter(([, s]) => s.image === image);
+    expect(refcheckServices.map(([name]) => name).sort()).toEqual([...REFCHECK_SERVICES].sort());
+    for (const [name, s] of refcheckServices) {
+      const [node, file] = (s.command as string[] | undefined) ?? cmd;
+      expect(`${name}: ${node}`).toBe(`${name}: node`);
+      const source = sourceOf(file);
+      expect(`${name}: ${source} exists: ${existsSync(join(root, source))}`).toBe(`${name}: ${source} exists: true`);
+      expect(copied).toContain(source.split('/')[0]);
+    }
+  });
+
+  it('health-checks every long-running service; the worker on the metrics port compose gives it', () => {
+    const oneShot = ['temporal-admin-tools', 'temporal-create-namespace-and-search-attributes', 'refcheck-migrate'];
+    const withoutCheck = Object.entries(services).filter(([name, s]) => !oneShot.includes(name) && !s.healthcheck).map(([name]) => name);
+    // The UIs have no check of their own; nothing waits on them.
+    expect(withoutCheck.sort()).toEqual(['grafana', 'temporal-ui']);
+    expect(services['refcheck-worker'].healthcheck!.test.join(' ')).toMatch(/process\.env\.WORKER_METRICS_PORT.*\/metrics.*temporal_worker_task_slots_available/);
+    expect(config('refcheck-worker').WORKER_METRICS_PORT).toBeGreaterThan(0);
   });
 });
 

@@ -14,6 +14,7 @@ import { consoleRouter } from './console';
 import { errorHandler } from './error-handler';
 import { inboundMailRouter } from './inbound-mail';
 import { leverWebhookRouter } from './lever-webhook';
+import { countPortalRequests, timeWebhookAcks } from './metrics';
 import { pagesRouter } from './pages';
 import { portalRouter } from './portal-pages';
 import { PORTAL_PATHS, portalRateLimit } from './portal-rate-limit';
@@ -49,9 +50,12 @@ export function buildApp(deps: AppDeps) {
     res.status(db && temporal ? 200 : 503).json({ postgres: db, temporal });
   });
 
+  // /metrics is not here: it has a port of its own (API_METRICS_PORT), which the proxy never serves.
+  app.use('/webhooks/lever', timeWebhookAcks());
   app.use(leverWebhookRouter(deps));
   app.use(templatesApiRouter(deps));
   app.use(inboundMailRouter(deps));
+  app.use(PORTAL_PATHS, countPortalRequests());
   app.use(PORTAL_PATHS, portalRateLimit(deps.config, deps.logger));
   app.use(portalRouter(deps));
   app.use(pagesRouter(deps));

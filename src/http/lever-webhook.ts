@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { verifyLeverSignature } from '../lever/signature';
 import { WebhookBody, WebhookEnvelope } from '../lever/schemas';
 import type { AppDeps } from './app';
+import { countWebhook } from './metrics';
 import { isOutage } from './outage';
 import { countRefusal, type RefusalReason } from './webhook-refusals';
 
@@ -68,6 +69,7 @@ export function leverWebhookRouter(deps: AppDeps) {
         delivery.httpStatus = answer instanceof AppError ? answer.status : 500;
         throw answer;
       } finally {
+        if (delivery.trusted) countWebhook(delivery);
         if (delivery.trusted) await record(deps, delivery);
       }
     },
