@@ -163,9 +163,11 @@ describe('a deletion Lever confirms always purges, whatever the run is doing', (
     const { handle } = await startCheck(stack, opp);
     await giveReferences(stack, opp);
     await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
-    stack.fake.archive(opp, 'reason-withdrew');
+    // A reason added in Lever since refcheck last read them: the worker keeps the reasons it read, so this one is read afresh.
+    stack.fake.store.archiveReasons.push({ id: 'reason-moved-abroad', text: 'Moved abroad', status: 'active', type: 'non-hired' });
+    stack.fake.archive(opp, 'reason-moved-abroad');
     stack.fake.injectFault({ method: 'GET', path: '/archive_reasons', status: 503, times: 1000 });
-    await stack.deliver('candidateArchiveChange', { opportunityId: opp, toArchived: { archivedAt: Date.now(), reason: 'reason-withdrew' } });
+    await stack.deliver('candidateArchiveChange', { opportunityId: opp, toArchived: { archivedAt: Date.now(), reason: 'reason-moved-abroad' } });
     await deleteDuring(opp, { method: 'GET', path: '/archive_reasons' });
     await expectDeletedAndForgotten(handle, opp);
   });

@@ -128,15 +128,9 @@ export class LeverClient {
     return out;
   }
 
-  async hiredArchiveReasonId(): Promise<string | undefined> {
-    const res = await this.request('GET', '/archive_reasons?type=hired', pageOf(ArchiveReason));
-    return res.data[0]?.id;
-  }
-
-  /** 'hired' or 'non-hired', as Lever types the archive reason; undefined when Lever has no such reason. */
-  async archiveReasonType(reasonId: string): Promise<string | undefined> {
-    const res = await this.request('GET', '/archive_reasons', pageOf(ArchiveReason));
-    return res.data.find((r) => r.id === reasonId)?.type;
+  /** Every archive reason of the account, each typed 'hired' or 'non-hired' (accounts have a handful: one page). */
+  async listArchiveReasons(): Promise<z.infer<typeof ArchiveReason>[]> {
+    return this.listAll('/archive_reasons', ArchiveReason);
   }
 
   async archive(opportunityId: string, reasonId: string): Promise<void> {

@@ -1,0 +1,28 @@
+import type { Db } from './pool';
+
+export type LeverWriteRef = { connectionId: string; opportunityId: string; key: string };
+
+/**
+ * `first`: nobody claimed this write before, it is now claimed. `unfinished`: an earlier attempt
+ * claimed it and may or may not have written (the caller must look in Lever). `written`: done.
+ */
+export type LeverWriteClaim = 'first' | 'unfinished' | 'written';
+
+export async function claimLeverWrite(db: Db, ref: LeverWriteRef): Promise<LeverWriteClaim> {
+  // The statement's snapshot does not see its own insert: a fresh claim reads `written` as null.
+  const [row] = await db.query<{ first: boolean; written: boolean | null }>(
+    `with claimed as (
+       insert into lever_writes (connection_id, write_key, opportunity_id) values ($1, $2, $3)
+       on conflict do nothing returning 1
+     )
+     select exists (select 1 from claimed) as first,
+            (select written_at is not null from lever_writes where connection_id = $1 and write_key = $2) as written`,
+    [ref.connectionId, ref.key, ref.opportunityId],
+  );
+  if (row.first) return 'first';
+  return row.written ? 'written' : 'unfinished';
+}
+
+export async function markLeverWritten(db: Db, ref: LeverWriteRef): Promise<void> {
+  await db.query('update lever_writes set written_at = now() where connection_id = $1 and write_key = $2', [ref.connectionId, ref.key]);
+}
