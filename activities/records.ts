@@ -1,3 +1,4 @@
+import { forgetLeverWrites } from '../src/db/lever-writes';
 import * as requests from '../src/db/requests';
 import { findTemplate, pickTemplate as pickByTags } from '../src/db/templates';
 import type { PortalPlan } from '../workflows/definitions';
@@ -61,6 +62,7 @@ export function recordActivities(deps: ActivityDeps) {
     async forgetCandidate(input: { connectionId: string; opportunityId: string }): Promise<void> {
       await requests.deleteRequestsForOpportunity(deps.db, input.connectionId, input.opportunityId);
       await forgetCheckPeople(deps.db, input.connectionId, input.opportunityId);
+      await forgetLeverWrites(deps.db, input.connectionId, input.opportunityId);
     },
 
     /** Made once and kept (sealed) in Postgres, so every retry publishes the same link and the history never holds it. */

@@ -33,9 +33,10 @@ async function keptOf(opp: string) {
       where connection_id = $1 and opportunity_id = $2 and coalesce(candidate_name, candidate_email, candidate_phone, owner_name, owner_email) is not null`,
     [stack.connectionId, opp],
   );
-  return { requests, referees, people };
+  const leverWrites = await stack.db.query('select write_key from lever_writes where connection_id = $1 and opportunity_id = $2', [stack.connectionId, opp]);
+  return { requests, referees, people, leverWrites };
 }
-const NOTHING = { requests: [], referees: [], people: [] };
+const NOTHING = { requests: [], referees: [], people: [], leverWrites: [] };
 
 /** Holds the run's Lever call at `fault` (Lever answers 503), deletes the candidate in Lever meanwhile, then lets the call through. */
 async function deleteDuring(opp: string, fault: Pick<FaultSpec, 'method'> & { path: string }) {

@@ -143,7 +143,7 @@ test('over WEBHOOK_RATE_LIMIT_PER_MINUTE refused posts, a connection answers 429
     const sign = (opportunityId: string) => stack.fake.signWebhook('candidateStageChange', { ...stageChange(opportunityId), toStageId: 'stage-offer' }, stack.signingTokens.candidateStageChange);
     // A bulk move in Lever: many deliveries in a minute, all acknowledged, none throttled.
     const acknowledged = await Promise.all(Array.from({ length: 20 }, (_, i) => post(sign(`opp-bulk-${i}`))));
-    expect(acknowledged.every((s) => s === 200)).toBe(true);
+    expect(acknowledged).toEqual(acknowledged.map(() => 200));
     const forged = await Promise.all(Array.from({ length: 5 }, () => post(stack.fake.signWebhook('candidateStageChange', stageChange('opp-x'), hex(24)))));
     expect(forged).toEqual([401, 401, 401, 401, 401]);
     expect(await post(sign('opp-throttled'))).toBe(429);

@@ -26,3 +26,8 @@ export async function claimLeverWrite(db: Db, ref: LeverWriteRef): Promise<Lever
 export async function markLeverWritten(db: Db, ref: LeverWriteRef): Promise<void> {
   await db.query('update lever_writes set written_at = now() where connection_id = $1 and write_key = $2', [ref.connectionId, ref.key]);
 }
+
+/** Lever deleted the candidate: the record of what refcheck wrote about them goes too (nothing more will be written). */
+export async function forgetLeverWrites(db: Db, connectionId: string, opportunityId: string): Promise<void> {
+  await db.query('delete from lever_writes where connection_id = $1 and opportunity_id = $2', [connectionId, opportunityId]);
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { MemoryStore, type Options } from 'express-rate-limit';
 import type { z } from 'zod';
 import type { Config } from '../config';
 import { findWebhookTarget, WEBHOOK_EVENTS, type WebhookTarget } from '../db/connections';
@@ -120,23 +120,27 @@ function findTarget(deps: AppDeps) {
 /**
  * Per connection, in this process. Only refused requests count (and repeated tokens, which are
  * Lever's retries or someone's replays): Lever's real deliveries are acknowledged and never
- * throttled however many a bulk action sends, while a flood of junk, forged or replayed posts is
- * capped. Under such a flood Lever's own deliveries get 429 too, and Lever retries them later.
+ * throttled however many a bulk action sends at once, while a flood of junk, forged or replayed
+ * posts is capped. Under such a flood Lever's own deliveries get 429 too, and Lever retries them
+ * later. The limit is checked before and counted after the answer (express-rate-limit's store):
+ * counting every request up front and taking the good ones back would throttle a concurrent burst
+ * of genuine deliveries before any of them had been answered.
  */
 function webhookRateLimit(config: Config, logger: Logger) {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: config.WEBHOOK_RATE_LIMIT_PER_MINUTE,
-    keyGenerator: (req) => (req as WebhookRequest).params.connectionId,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode < 400 && !(res as Response<unknown, Locals>).locals.repeatedToken,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
+  const refusals = new MemoryStore();
+  refusals.init({ windowMs: 60_000 } as Options);
+  return async (req: Request, res: Response<unknown, Locals>, next: NextFunction) => {
+    const key = (req as WebhookRequest).params.connectionId;
+    if (((await refusals.get(key))?.totalHits ?? 0) >= config.WEBHOOK_RATE_LIMIT_PER_MINUTE) {
       countRefusal('rate-limited', logger);
       res.status(429).json({ error: 'rate_limited', message: 'too many refused deliveries for this connection; retry later' });
-    },
-  });
+      return;
+    }
+    res.on('finish', () => {
+      if (res.statusCode >= 400 || res.locals.repeatedToken) void refusals.increment(key);
+    });
+    next();
+  };
 }
 
 async function handle(deps: AppDeps, target: WebhookTarget, event: string, raw: unknown, locals: Locals, delivery: Delivery & { trusted?: boolean }) {
