@@ -3,7 +3,7 @@ import { findHireQuestion } from '../src/db/hire-questions';
 import { answerHireQuestion } from '../src/hire-answers';
 import { ReferenceChecks } from '../src/reference-checks';
 import type { HireDecidedSignal } from '../workflows/definitions';
-import { giveReferences, startCheck, waitForStatus } from './helpers/journey';
+import { giveReferences, startCheck, stillAwaitingOwner, untilOwnerIsAsked as ownerAsked } from './helpers/journey';
 import { startStack, type Stack } from './helpers/stack';
 
 /**
@@ -17,14 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-async function untilOwnerIsAsked(opp: string) {
-  const before = stack.catcher.messages.length;
-  const { handle } = await startCheck(stack, opp);
-  await giveReferences(stack, opp);
-  await waitForStatus(handle, (s) => s.step === 'awaiting-owner-answer', 20_000);
-  const mail = await stack.catcher.waitFor((m) => m.id > before && m.to.includes('grace@acme.test'), 10_000);
-  return { handle, mail };
-}
+const untilOwnerIsAsked = (opp: string) => ownerAsked(stack, opp);
 
 const linksIn = (text: string) => ({
   yes: /Yes, hired:\s+(\S+)/.exec(text)![1],
@@ -134,8 +127,7 @@ test('when the signal for a stored answer failed, then the owner trying again de
   expect(await handle.result()).toMatchObject({ outcome: 'not-hired', hireSource: 'owner-link' });
 });
 
-const stillAwaiting = async (handle: Awaited<ReturnType<typeof untilOwnerIsAsked>>['handle']) =>
-  expect((await handle.query('status')) as { step: string }).toMatchObject({ step: 'awaiting-owner-answer' });
+const stillAwaiting = stillAwaitingOwner;
 
 test('when a hire link is tampered with or expired, then it changes nothing and says so', async () => {
   const opp = stack.seedCandidate('opp-tamper');

@@ -1,7 +1,7 @@
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { findHireQuestion } from '../src/db/hire-questions';
 import { readYesNo } from '../src/mail/reply-answer';
-import { giveReferences, startCheck, waitForStatus } from './helpers/journey';
+import { OWNER_EMAIL, stillAwaitingOwner, untilOwnerIsAsked as ownerAsked } from './helpers/journey';
 import { startStack, type Stack } from './helpers/stack';
 
 /**
@@ -9,7 +9,7 @@ import { startStack, type Stack } from './helpers/stack';
  * come from the owner (and pass SPF or DKIM when the receiving MTA says), and say yes or no plainly.
  * Through the real SMTP listener and the inbound-mail webhook, which share the rules.
  */
-const OWNER = 'grace@acme.test';
+const OWNER = OWNER_EMAIL;
 const logLines: string[] = [];
 let stack: Stack;
 beforeAll(async () => {
@@ -17,17 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-async function untilOwnerIsAsked(opp: string) {
-  const before = stack.catcher.messages.length;
-  const { handle } = await startCheck(stack, opp);
-  await giveReferences(stack, opp);
-  await waitForStatus(handle, (s) => s.step === 'awaiting-owner-answer', 20_000);
-  const mail = await stack.catcher.waitFor((m) => m.id > before && m.to.includes(OWNER), 10_000);
-  return { handle, mail, code: /\/hire\/([^.\s]+)\./.exec(mail.text)![1] };
-}
-
-const stillWaiting = async (handle: Awaited<ReturnType<typeof untilOwnerIsAsked>>['handle']) =>
-  expect((await handle.query('status')) as { step: string }).toMatchObject({ step: 'awaiting-owner-answer' });
+const untilOwnerIsAsked = (opp: string) => ownerAsked(stack, opp);
+const stillWaiting = stillAwaitingOwner;
 
 const smtp = () => nodemailer.createTransport({ host: '127.0.0.1', port: stack.inboundSmtpPort, secure: false, ignoreTLS: true });
 

@@ -77,3 +77,20 @@ export async function giveReferences(stack: Stack, opportunityId: string, opts: 
   }
   return referees;
 }
+
+/** The demo owner (Grace Hopper in the stack's fake Lever), who is asked whether the candidate was hired. */
+export const OWNER_EMAIL = 'grace@acme.test';
+
+/** A check run through its references to the owner's hire question; the question's mail and the hire links' code. */
+export async function untilOwnerIsAsked(stack: Stack, opportunityId: string) {
+  const before = stack.catcher.messages.length;
+  const { handle } = await startCheck(stack, opportunityId);
+  await giveReferences(stack, opportunityId);
+  await waitForStatus(handle, (s) => s.step === 'awaiting-owner-answer', 20_000);
+  const mail = await stack.catcher.waitFor((m) => m.id > before && m.to.includes(OWNER_EMAIL), 10_000);
+  return { handle, mail, code: /\/hire\/([^.\s]+)\./.exec(mail.text)![1] };
+}
+
+/** The run still waits for the owner: nothing they or anyone else sent settled it. */
+export const stillAwaitingOwner = async (handle: WorkflowHandle) =>
+  expect((await handle.query(statusQuery)).step).toBe('awaiting-owner-answer');
