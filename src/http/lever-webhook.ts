@@ -3,9 +3,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
 import type { Config } from '../config';
-import { findWebhookTarget, WEBHOOK_EVENTS, type WebhookTarget } from '../db/connections';
+import { WEBHOOK_EVENTS, type WebhookTarget } from '../db/connections';
 import { recordDelivery, type Delivery } from '../db/deliveries';
-import { hasConcludedCheck } from '../db/requests';
 import { rememberDeliveryToken } from '../db/webhook-tokens';
 import { AppError, badRequest, unauthorized, unavailable } from '../errors';
 import type { Logger } from '../logger';
@@ -13,6 +12,7 @@ import { verifyLeverSignature } from '../lever/signature';
 import { WebhookBody, WebhookEnvelope } from '../lever/schemas';
 import type { AppDeps } from './app';
 import { isOutage } from './outage';
+import { WebhookTargetCache } from './webhook-targets';
 import { countRefusal, type RefusalReason } from './webhook-refusals';
 
 /**
@@ -33,14 +33,16 @@ type WebhookRequest = Request<{ connectionId: string; event: string }>;
  * the body's shape. Only deliveries that pass the token check are recorded (webhook_deliveries);
  * everything refused before is counted (webhook-refusals.ts).
  * The answer is 2xx only once Temporal holds the start or signal; 503 only when Postgres or Temporal
- * is down, so Lever retries.
+ * is down, so Lever retries. On the acknowledgement path: the connection (cached, webhook-targets.ts),
+ * one Postgres round trip (the token) and the Temporal call; the delivery is recorded after answering.
  */
 export function leverWebhookRouter(deps: AppDeps) {
   const router = express.Router();
   const path = '/webhooks/lever/:connectionId/:event';
+  const targets = new WebhookTargetCache(deps.db, deps.box);
   router.post(
     path,
-    findTarget(deps),
+    findTarget(deps, targets),
     webhookRateLimit(deps.config, deps.logger),
     express.json({
       limit: deps.config.WEBHOOK_BODY_LIMIT_BYTES,
@@ -68,7 +70,9 @@ export function leverWebhookRouter(deps: AppDeps) {
         delivery.httpStatus = answer instanceof AppError ? answer.status : 500;
         throw answer;
       } finally {
-        if (delivery.trusted) await record(deps, delivery);
+        // After the answer, not before: a crash here loses the log row, never the start or signal,
+        // which Temporal already holds (and Lever's retry of a lost answer lands on it as a duplicate).
+        if (delivery.trusted) setImmediate(() => void record(deps, delivery));
       }
     },
   );
@@ -94,7 +98,7 @@ class Refusal extends AppError {
 }
 
 /** 404 for what cannot exist, answered here: no query for a malformed id, no log line per stranger's request. */
-function findTarget(deps: AppDeps) {
+function findTarget(deps: AppDeps, targets: WebhookTargetCache) {
   return async (req: WebhookRequest, res: Response<unknown, Locals>, next: NextFunction) => {
     const { connectionId, event } = req.params;
     const refuse = (reason: RefusalReason, message: string) => {
@@ -105,7 +109,7 @@ function findTarget(deps: AppDeps) {
     if (!CONNECTION_ID.test(connectionId)) return refuse('no-such-url', 'unknown connection');
     let target: WebhookTarget | undefined;
     try {
-      target = await findWebhookTarget(deps.db, deps.box, connectionId, event);
+      target = await targets.find(connectionId, event);
     } catch (err) {
       throw isOutage(err) ? unavailable('database unreachable', err) : err;
     }
@@ -191,8 +195,8 @@ async function dispatch(deps: AppDeps, target: WebhookTarget, body: WebhookBody,
       const { triggerStageId } = target;
       if (!triggerStageId) return done(200, 'no-trigger-stage');
       if (body.data.toStageId !== triggerStageId) return done(200, 'ignored-stage');
-      // A stray event for a finished check starts nothing, even after Temporal has forgotten the run.
-      if (await hasConcludedCheck(deps.db, target.id, body.data.opportunityId)) return done(200, 'already-completed');
+      // A stray event for a finished check does nothing: Temporal answers for a run it remembers
+      // (already-completed), and a run started after Temporal forgot it ends so as its first step.
       const { outcome, workflowId } = await deps.checks.start({ ...target, triggerStageId }, body.data.opportunityId, body.triggeredAt);
       delivery.workflowId = workflowId;
       return done(outcome === 'started' || outcome === 'restarted' ? 202 : 200, outcome);
