@@ -4,7 +4,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
 import type { Config } from '../config';
 import { WEBHOOK_EVENTS, type WebhookTarget } from '../db/connections';
-import { recordDelivery, type Delivery } from '../db/deliveries';
+import type { Delivery } from '../db/deliveries';
 import { rememberDeliveryToken } from '../db/webhook-tokens';
 import { AppError, badRequest, unauthorized, unavailable } from '../errors';
 import type { Logger } from '../logger';
@@ -12,6 +12,7 @@ import { verifyLeverSignature } from '../lever/signature';
 import { WebhookBody, WebhookEnvelope } from '../lever/schemas';
 import type { AppDeps } from './app';
 import { isOutage } from './outage';
+import { DeliveryLog } from './delivery-log';
 import { WebhookTargetCache } from './webhook-targets';
 import { countRefusal, type RefusalReason } from './webhook-refusals';
 
@@ -40,6 +41,7 @@ export function leverWebhookRouter(deps: AppDeps) {
   const router = express.Router();
   const path = '/webhooks/lever/:connectionId/:event';
   const targets = new WebhookTargetCache(deps.db, deps.box);
+  const deliveries = new DeliveryLog(deps.db, deps.logger);
   router.post(
     path,
     findTarget(deps, targets),
@@ -70,9 +72,9 @@ export function leverWebhookRouter(deps: AppDeps) {
         delivery.httpStatus = answer instanceof AppError ? answer.status : 500;
         throw answer;
       } finally {
-        // After the answer, not before: a crash here loses the log row, never the start or signal,
-        // which Temporal already holds (and Lever's retry of a lost answer lands on it as a duplicate).
-        if (delivery.trusted) setImmediate(() => void record(deps, delivery));
+        // Written after the answer, not before (delivery-log.ts): a crash loses the log row, never the
+        // start or signal, which Temporal already holds (Lever's retry of a lost answer lands on it as a duplicate).
+        if (delivery.trusted) deliveries.add(delivery);
       }
     },
   );
@@ -223,16 +225,6 @@ async function dispatch(deps: AppDeps, target: WebhookTarget, body: WebhookBody,
       return done(202, 'confirming-deletion');
     }
   }
-}
-
-async function record(deps: AppDeps, delivery: Delivery) {
-  try {
-    await recordDelivery(deps.db, delivery);
-  } catch (err) {
-    // Temporal already holds what mattered; a lost log row must not turn into a Lever retry.
-    deps.logger.error({ err: (err as Error).message }, 'could not record webhook delivery');
-  }
-  deps.logger.info({ connectionId: delivery.connectionId, event: delivery.event, opportunityId: delivery.opportunityId, outcome: delivery.outcome, status: delivery.httpStatus }, 'lever webhook');
 }
 
 /** Field paths and messages only: the values may be personal data. */
