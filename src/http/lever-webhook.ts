@@ -157,6 +157,11 @@ async function handle(deps: AppDeps, target: WebhookTarget, event: string, raw: 
     throw new Refusal('stale', unauthorized('triggeredAt is outside the accepted window'));
   }
   // Lever signs only token + triggeredAt: a token seen with another body is an envelope replayed with forged data.
+  // This is the one Postgres round trip left before the Temporal call, and it stays before it for every
+  // event. Run beside the start, a replay with forged data would start a run for an opportunity of the
+  // sender's choosing before being refused: the run confirms the stage in Lever, but it still writes the
+  // console's row, spends the connection's Lever budget, and restarts a failed or terminated check whose
+  // candidate sits in the trigger stage. Not harmless, so not done.
   const verdict = await rememberDeliveryToken(deps.db, {
     connectionId: target.id, tokenSha256: createHash('sha256').update(token).digest(), bodySha256: locals.bodySha256!, triggeredAt,
   });
