@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { TRIGGER_STAGE } from '../helpers/stack';
 import { runWithStack } from '../tools/with-stack';
 import { insertConnection } from '../../src/db/connections';
-import { ConnectionIdKey, OpportunityIdKey, StatusKey } from '../../workflows/definitions';
+import { ConnectionIdKey, OpportunityIdKey, StatusKey, type ReferenceCheckInput } from '../../workflows/definitions';
 
 const N = Number(process.argv[2] ?? 300);
 /** P1's concurrency levels: one request at a time, a few, and a bulk action's worth. */
@@ -78,11 +78,18 @@ runWithStack({ worker: false }, async (stack) => {
     post(path, stack.fake.signWebhook('candidateStageChange', { opportunityId, toStageId: TRIGGER_STAGE }, token));
   const bareStart = async (i: number) => {
     const opportunityId = `bench-bare-${run}-${i}`;
+    const triggeredAt = Date.now();
+    // The options and input the ingress sends (src/reference-checks.ts), so only the ingress's own work differs.
+    const input: ReferenceCheckInput = {
+      connectionId: stack.connectionId, opportunityId, triggerStageId: TRIGGER_STAGE, triggeredAt, hireConfirmationDelaySeconds: 3600,
+      ownerAnswerTimeoutSeconds: 3600, hireSync: 'note-and-tag', startedBy: 'lever-webhook', manual: false,
+    };
     await stack.client.workflow.start('referenceCheck', {
       taskQueue: stack.config.TEMPORAL_TASK_QUEUE, workflowId: `reference-check/${stack.connectionId}/${opportunityId}`,
-      args: [{}], workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      args: [input], workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: [{ key: ConnectionIdKey, value: stack.connectionId }, { key: OpportunityIdKey, value: opportunityId }, { key: StatusKey, value: 'starting' }],
       staticSummary: `Reference check · Lever opportunity ${opportunityId}`,
+      staticDetails: `Connection **${stack.connectionId}**, trigger stage \`${TRIGGER_STAGE}\`, stage change at ${new Date(triggeredAt).toISOString()}.`,
     });
   };
   const webhook = async (i: number) => {
