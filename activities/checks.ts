@@ -1,4 +1,5 @@
 import * as checks from '../src/db/checks';
+import { findConcludedRequest } from '../src/db/requests';
 import type { CheckOutcome } from '../workflows/definitions';
 import { type ActivityDeps, callingWorkflow } from './deps';
 
@@ -10,6 +11,11 @@ export function checkActivities(deps: ActivityDeps) {
   return {
     async recordCheckStarted(input: { connectionId: string; opportunityId: string; startedBy: string }): Promise<void> {
       await checks.recordCheckStarted(deps.db, { ...callingWorkflow(), ...input });
+    },
+
+    /** The candidate's request that already ran to its end, if any: a stage change for it does nothing. */
+    async findConcludedRequest(input: { connectionId: string; opportunityId: string }): Promise<{ requestId: string; status: 'completed' | 'expired' } | null> {
+      return (await findConcludedRequest(deps.db, input.connectionId, input.opportunityId)) ?? null;
     },
 
     async finishCheck(input: { outcome: CheckOutcome }): Promise<void> {

@@ -26,7 +26,8 @@ export type StartOptions = { startedBy: string; manual: boolean };
 /**
  * A run that ended this way may be started again by a new stage change: nothing was done for the
  * candidate (a confidential candidate too, once the connection has a key with confidential access;
- * a deleted one kept nothing, and a new run reads Lever before doing anything).
+ * a deleted one kept nothing, and a new run reads Lever before doing anything). Not `already-completed`:
+ * that run found the check concluded, and so would the next; the console restarts an expired one.
  */
 const RERUNNABLE = new Set(['stale-trigger', 'no-template', 'confidential-no-access', 'deleted']);
 /** ...and from the console also one cancelled there (the console asks for a restart on purpose). */
@@ -41,6 +42,8 @@ export class ReferenceChecks {
   /**
    * Starts a candidate's check, once: a duplicate is told apart from a start, a completed check is
    * not re-run, and one that ended stale-trigger, no-template or confidential-no-access starts afresh.
+   * One Temporal call for a new candidate: a check concluded long ago (Temporal has forgotten its run)
+   * is told apart by the run's first step, which ends it `already-completed`.
    */
   async start(target: ConnectionSettings, opportunityId: string, triggeredAt: number, options: StartOptions = { startedBy: 'lever-webhook', manual: false }): Promise<{ outcome: StartOutcome; workflowId: string }> {
     const workflowId = referenceCheckWorkflowId(target.id, opportunityId);

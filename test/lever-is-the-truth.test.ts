@@ -1,5 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, type LogEntry, Runtime } from '@temporalio/worker';
+import { connectionChanged } from '../src/db/connections';
 import { setAttachReportPdf } from '../src/db/report-pdfs';
 import { findRequest } from '../src/db/requests';
 import type { FaultSpec } from '../src/fake-lever/server';
@@ -175,6 +176,8 @@ describe('a deletion Lever confirms always purges, whatever the run is doing', (
 
   test('when the connection archives hires in Lever and Lever deletes the candidate while the run archives them, then the run ends deleted', async () => {
     await stack.db.query("update lever_connections set hire_sync = 'archive-as-hired' where id = $1", [stack.connectionId]);
+    // Written behind the console's back: the ingress's cached connection is told, as the console's writes tell it.
+    connectionChanged(stack.connectionId);
     try {
       const opp = stack.seedCandidate('opp-delete-archiving');
       const { handle } = await startCheck(stack, opp);
@@ -185,6 +188,7 @@ describe('a deletion Lever confirms always purges, whatever the run is doing', (
       await expectDeletedAndForgotten(handle, opp);
     } finally {
       await stack.db.query("update lever_connections set hire_sync = 'note-and-tag' where id = $1", [stack.connectionId]);
+      connectionChanged(stack.connectionId);
     }
   });
 });

@@ -45,9 +45,14 @@ export type Step =
   | 'recording-hire-outcome'
   | 'done';
 
-/** `confidential-no-access`: Lever refused the candidate as confidential to a key without confidential access. */
+/**
+ * `confidential-no-access`: Lever refused the candidate as confidential to a key without confidential access.
+ * `already-completed`: a stage change for a candidate whose check already ran to its end; the run did nothing
+ * (no console row, no Lever call, no mail) and its result carries the concluded request's id and status.
+ */
 export type Outcome =
-  | 'stale-trigger' | 'no-template' | 'confidential-no-access' | 'hired' | 'not-hired' | 'hire-unconfirmed' | 'archived' | 'deleted' | 'cancelled';
+  | 'stale-trigger' | 'no-template' | 'confidential-no-access' | 'hired' | 'not-hired' | 'hire-unconfirmed' | 'archived' | 'deleted' | 'cancelled'
+  | 'already-completed';
 /** What the console's `checks` row records: the run's outcome, or 'failed' when it ended with an error. */
 export type CheckOutcome = Outcome | 'failed';
 

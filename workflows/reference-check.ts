@@ -103,6 +103,21 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     };
   };
 
+  /** Ends a run that found its candidate's check already concluded: nothing done, nothing recorded. */
+  const alreadyCompleted = async (concluded: { requestId: string; status: 'completed' | 'expired' }): Promise<ReferenceCheckResult> => {
+    await condition(allHandlersFinished);
+    Object.assign(status, { requestId: concluded.requestId, requestStatus: concluded.status, outcome: 'already-completed' });
+    enter('done');
+    upsertSearchAttributes([{ key: StatusKey, value: 'already-completed' }]);
+    return { outcome: 'already-completed', requestId: concluded.requestId, requestStatus: concluded.status, responsesReceived: 0, startedAt, finishedAt: new Date().toISOString() };
+  };
+
+  // A stage change for a check that already ran to its end (a stray event, or one after Temporal
+  // forgot the run) does nothing at all: the console's row stays the concluded run's. A console start is on purpose.
+  if (!input.manual) {
+    const concluded = await localActivities.findConcludedRequest(candidateRef);
+    if (concluded) return alreadyCompleted(concluded);
+  }
   // The console lists the check from its first moment, before Lever is asked anything.
   await localActivities.recordCheckStarted({ connectionId: input.connectionId, opportunityId: input.opportunityId, startedBy: input.startedBy });
   try {

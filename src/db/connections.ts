@@ -44,6 +44,7 @@ export async function insertConnection(db: Db, box: SecretBox, c: NewConnection)
       await tx.query('insert into lever_webhook_tokens (connection_id, event, token_sealed) values ($1, $2, $3)', [c.id, event, box.seal(token)]);
     }
   });
+  connectionChanged(c.id);
 }
 
 export async function findConnection(db: Db, box: SecretBox, id: string): Promise<Connection | undefined> {
@@ -63,15 +64,26 @@ export async function findConnection(db: Db, box: SecretBox, id: string): Promis
   };
 }
 
-/** What the ingress needs for one delivery, in one query: the connection's settings and this event's token. */
+/** What the ingress needs for one delivery: the connection's settings and this event's token. */
 export type WebhookTarget = Omit<Connection, 'apiKey' | 'apiKeyFingerprint' | 'leverBaseUrl' | 'confidentialAccess'> & { signingToken: string | null; enabled: boolean };
+/** The same for every event of the connection at once: what the ingress caches (src/http/webhook-targets.ts). */
+export type WebhookTargets = Omit<WebhookTarget, 'signingToken'> & { signingTokens: Partial<Record<WebhookEvent, string>> };
 
 export async function findWebhookTarget(db: Db, box: SecretBox, connectionId: string, event: string): Promise<WebhookTarget | undefined> {
-  const [row] = await db.query<Row & { token_sealed: string | null }>(
-    `select c.*, t.token_sealed from lever_connections c
-       left join lever_webhook_tokens t on t.connection_id = c.id and t.event = $2
-      where c.id = $1`,
-    [connectionId, event],
+  const targets = await findWebhookTargets(db, box, connectionId);
+  return targets && webhookTargetFor(targets, event);
+}
+
+export function webhookTargetFor({ signingTokens, ...settings }: WebhookTargets, event: string): WebhookTarget {
+  return { ...settings, signingToken: signingTokens[event as WebhookEvent] ?? null };
+}
+
+/** One query: the connection's settings and every webhook's token (sealed, opened here). */
+export async function findWebhookTargets(db: Db, box: SecretBox, connectionId: string): Promise<WebhookTargets | undefined> {
+  const [row] = await db.query<Row & { tokens: { event: WebhookEvent; sealed: string }[] | null }>(
+    `select c.*, (select json_agg(json_build_object('event', t.event, 'sealed', t.token_sealed)) from lever_webhook_tokens t where t.connection_id = c.id) as tokens
+       from lever_connections c where c.id = $1`,
+    [connectionId],
   );
   if (!row) return undefined;
   return {
@@ -82,8 +94,23 @@ export async function findWebhookTarget(db: Db, box: SecretBox, connectionId: st
     ownerAnswerTimeoutSeconds: row.owner_answer_timeout_seconds,
     hireSync: row.hire_sync,
     enabled: row.enabled,
-    signingToken: row.token_sealed ? box.open(row.token_sealed) : null,
+    signingTokens: Object.fromEntries((row.tokens ?? []).map((t) => [t.event, box.open(t.sealed)])),
   };
+}
+
+/*
+ * Changes to a connection's webhook settings, told to this process's ingress caches at once.
+ * Every write to a connection's name, trigger stage, enabled flag, hire settings or webhook tokens
+ * calls connectionChanged (here and in console-connections.ts); other processes (the CLI, another
+ * api) are bounded by the cache's TTL instead.
+ */
+const connectionListeners = new Set<(connectionId: string) => void>();
+export function onConnectionChanged(listener: (connectionId: string) => void): () => void {
+  connectionListeners.add(listener);
+  return () => connectionListeners.delete(listener);
+}
+export function connectionChanged(connectionId: string): void {
+  for (const listener of connectionListeners) listener(connectionId);
 }
 
 /** The connection's display name (the company), without opening any sealed secret. */

@@ -1,6 +1,6 @@
 import type { Db } from './pool';
 import type { SecretBox } from '../secrets';
-import { apiKeyHint, WEBHOOK_EVENTS, type HireSync, type WebhookEvent } from './connections';
+import { apiKeyHint, connectionChanged, WEBHOOK_EVENTS, type HireSync, type WebhookEvent } from './connections';
 
 /**
  * Connections as the console sees them: always within one organisation, secrets never opened
@@ -57,6 +57,7 @@ export async function insertOrgConnection(db: Db, box: SecretBox, c: NewOrgConne
      values ($1, $2, $3, $4, $5, $6, $7, $8, null)`,
     [c.id, c.organisationId, c.name, c.leverBaseUrl, box.seal(c.apiKey), box.fingerprint(c.apiKey), apiKeyHint(c.apiKey), c.confidentialAccess],
   );
+  connectionChanged(c.id);
 }
 
 /** Name, environment, confidential access and, when given, a new API key (a rotation keeps the URLs). */
@@ -69,16 +70,19 @@ export async function updateLeverAccount(db: Db, box: SecretBox, organisationId:
       where organisation_id = $1 and id = $2 returning id`,
     [organisationId, id, u.name, u.leverBaseUrl, u.confidentialAccess, key ? box.seal(key) : null, key ? box.fingerprint(key) : null, key ? apiKeyHint(key) : null],
   );
+  connectionChanged(id);
   return rows.length === 1;
 }
 
 export async function setTriggerStage(db: Db, organisationId: string, id: string, stageId: string): Promise<boolean> {
   const rows = await db.query('update lever_connections set trigger_stage_id = $3, updated_at = now() where organisation_id = $1 and id = $2 returning id', [organisationId, id, stageId]);
+  connectionChanged(id);
   return rows.length === 1;
 }
 
 export async function setEnabled(db: Db, organisationId: string, id: string, enabled: boolean): Promise<boolean> {
   const rows = await db.query('update lever_connections set enabled = $3, updated_at = now() where organisation_id = $1 and id = $2 returning id', [organisationId, id, enabled]);
+  connectionChanged(id);
   return rows.length === 1;
 }
 
@@ -88,6 +92,7 @@ export async function updateHireSettings(db: Db, organisationId: string, id: str
       where organisation_id = $1 and id = $2 returning id`,
     [organisationId, id, h.hireConfirmationDelaySeconds, h.ownerAnswerTimeoutSeconds, h.hireSync],
   );
+  connectionChanged(id);
   return rows.length === 1;
 }
 
@@ -99,7 +104,7 @@ export async function updateRetention(db: Db, organisationId: string, id: string
 
 /** Sets (or replaces) signing tokens; events not given keep theirs. The connection must be the organisation's. */
 export async function setWebhookTokens(db: Db, box: SecretBox, organisationId: string, id: string, tokens: Partial<Record<WebhookEvent, string>>): Promise<boolean> {
-  return db.withTransaction(async (tx) => {
+  const changed = await db.withTransaction(async (tx) => {
     const owned = await tx.query('select 1 from lever_connections where organisation_id = $1 and id = $2 for update', [organisationId, id]);
     if (owned.rowCount !== 1) return false;
     for (const [event, token] of Object.entries(tokens)) {
@@ -113,6 +118,8 @@ export async function setWebhookTokens(db: Db, box: SecretBox, organisationId: s
     await tx.query('update lever_connections set updated_at = now() where id = $1', [id]);
     return true;
   });
+  connectionChanged(id);
+  return changed;
 }
 
 /**
@@ -120,7 +127,7 @@ export async function setWebhookTokens(db: Db, box: SecretBox, organisationId: s
  * the admin cancels those first (each with a note in Lever), so no candidate is dropped silently.
  */
 export async function deleteOrgConnection(db: Db, organisationId: string, id: string): Promise<'deleted' | 'not-found' | 'checks-running'> {
-  return db.withTransaction(async (tx) => {
+  const outcome = await db.withTransaction(async (tx): Promise<'deleted' | 'not-found' | 'checks-running'> => {
     const owned = await tx.query('select 1 from lever_connections where organisation_id = $1 and id = $2 for update', [organisationId, id]);
     if (owned.rowCount !== 1) return 'not-found';
     const running = await tx.query('select 1 from checks where connection_id = $1 and finished_at is null limit 1', [id]);
@@ -128,6 +135,8 @@ export async function deleteOrgConnection(db: Db, organisationId: string, id: st
     await tx.query('delete from lever_connections where id = $1', [id]);
     return 'deleted';
   });
+  connectionChanged(id);
+  return outcome;
 }
 
 export type WebhookStatus = { event: WebhookEvent; lastDelivery: { at: Date; outcome: string; httpStatus: number } | null; pingAt: Date | null };

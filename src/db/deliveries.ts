@@ -18,6 +18,19 @@ export async function recordDelivery(db: Db, d: Delivery): Promise<void> {
   );
 }
 
+/** Many deliveries in one statement (the ingress's log, batched off the acknowledgement path), in the order given. */
+export async function recordDeliveries(db: Db, ds: Delivery[]): Promise<void> {
+  if (ds.length === 1) return recordDelivery(db, ds[0]);
+  await db.query(
+    `insert into webhook_deliveries (connection_id, event, opportunity_id, outcome, http_status, workflow_id, triggered_at)
+     select c, e, o, oc, s, w, to_timestamp(t / 1000)
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::double precision[]) with ordinality as d(c, e, o, oc, s, w, t, n)
+      order by n`,
+    [ds.map((d) => d.connectionId), ds.map((d) => d.event), ds.map((d) => d.opportunityId), ds.map((d) => d.outcome), ds.map((d) => d.httpStatus),
+      ds.map((d) => d.workflowId ?? null), ds.map((d) => d.triggeredAt ?? null)],
+  );
+}
+
 export type DeliveryRow = { connection_id: string | null; event: string | null; opportunity_id: string | null; outcome: string; http_status: number };
 
 export async function listDeliveries(db: Db, connectionId: string): Promise<DeliveryRow[]> {

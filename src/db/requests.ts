@@ -119,13 +119,13 @@ export async function deleteRequestsForOpportunity(db: Db, connectionId: string,
 }
 
 /**
- * Whether this candidate's check already ran to its end (completed or expired, not cancelled).
- * Temporal forgets closed runs after the namespace's retention; this record does not.
+ * This candidate's request that already ran to its end (completed or expired, not cancelled), if
+ * any: read by a run's first step. Temporal forgets closed runs after the namespace's retention; this record does not.
  */
-export async function hasConcludedCheck(db: Db, connectionId: string, opportunityId: string): Promise<boolean> {
-  const rows = await db.query(
-    `select 1 from reference_requests where connection_id = $1 and opportunity_id = $2 and status in ('completed', 'expired') limit 1`,
+export async function findConcludedRequest(db: Db, connectionId: string, opportunityId: string): Promise<{ requestId: string; status: 'completed' | 'expired' } | undefined> {
+  const [row] = await db.query<{ id: string; status: 'completed' | 'expired' }>(
+    `select id, status from reference_requests where connection_id = $1 and opportunity_id = $2 and status in ('completed', 'expired') order by created_at desc limit 1`,
     [connectionId, opportunityId],
   );
-  return rows.length > 0;
+  return row && { requestId: row.id, status: row.status };
 }

@@ -7,19 +7,21 @@ export type TokenVerdict = 'first' | 'same-body' | 'other-body';
  * Remembers a delivery's token with its body's hash, in one round trip on the acknowledgement path.
  * On conflict the no-op update locks and returns the stored row, so two concurrent copies of one
  * delivery both see the first one's hash (a plain `do nothing` would return no row to compare);
- * `xmax = 0` only on a row this statement inserted.
+ * `xmax = 0` only on a row this statement inserted. A named statement: each pooled connection
+ * parses and plans it once, not once per delivery.
  */
 export async function rememberDeliveryToken(
   db: Db,
   d: { connectionId: string; tokenSha256: Buffer; bodySha256: Buffer; triggeredAt: number },
 ): Promise<TokenVerdict> {
-  const [row] = await db.query<{ inserted: boolean; same_body: boolean }>(
-    `insert into webhook_delivery_tokens as t (connection_id, token_sha256, body_sha256, triggered_at)
+  const { rows: [row] } = await db.pool.query<{ inserted: boolean; same_body: boolean }>({
+    name: 'remember-delivery-token',
+    text: `insert into webhook_delivery_tokens as t (connection_id, token_sha256, body_sha256, triggered_at)
      values ($1, $2, $3, to_timestamp($4::double precision / 1000))
      on conflict (connection_id, token_sha256) do update set body_sha256 = t.body_sha256
      returning t.xmax::text = '0' as inserted, t.body_sha256 = $3 as same_body`,
-    [d.connectionId, d.tokenSha256, d.bodySha256, d.triggeredAt],
-  );
+    values: [d.connectionId, d.tokenSha256, d.bodySha256, d.triggeredAt],
+  });
   if (!row.same_body) return 'other-body';
   return row.inserted ? 'first' : 'same-body';
 }

@@ -3,9 +3,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { MemoryStore, type Options } from 'express-rate-limit';
 import type { z } from 'zod';
 import type { Config } from '../config';
-import { findWebhookTarget, WEBHOOK_EVENTS, type WebhookTarget } from '../db/connections';
-import { recordDelivery, type Delivery } from '../db/deliveries';
-import { hasConcludedCheck } from '../db/requests';
+import { WEBHOOK_EVENTS, type WebhookTarget } from '../db/connections';
+import type { Delivery } from '../db/deliveries';
 import { rememberDeliveryToken } from '../db/webhook-tokens';
 import { AppError, badRequest, unauthorized, unavailable } from '../errors';
 import type { Logger } from '../logger';
@@ -14,6 +13,8 @@ import { WebhookBody, WebhookEnvelope } from '../lever/schemas';
 import type { AppDeps } from './app';
 import { countWebhook } from './metrics';
 import { isOutage } from './outage';
+import { DeliveryLog } from './delivery-log';
+import { WebhookTargetCache } from './webhook-targets';
 import { countRefusal, type RefusalReason } from './webhook-refusals';
 
 /**
@@ -34,14 +35,17 @@ type WebhookRequest = Request<{ connectionId: string; event: string }>;
  * the body's shape. Only deliveries that pass the token check are recorded (webhook_deliveries);
  * everything refused before is counted (webhook-refusals.ts).
  * The answer is 2xx only once Temporal holds the start or signal; 503 only when Postgres or Temporal
- * is down, so Lever retries.
+ * is down, so Lever retries. On the acknowledgement path: the connection (cached, webhook-targets.ts),
+ * one Postgres round trip (the token) and the Temporal call; the delivery is recorded after answering.
  */
 export function leverWebhookRouter(deps: AppDeps) {
   const router = express.Router();
   const path = '/webhooks/lever/:connectionId/:event';
+  const targets = new WebhookTargetCache(deps.db, deps.box);
+  const deliveries = new DeliveryLog(deps.db, deps.logger);
   router.post(
     path,
-    findTarget(deps),
+    findTarget(deps, targets),
     webhookRateLimit(deps.config, deps.logger),
     express.json({
       limit: deps.config.WEBHOOK_BODY_LIMIT_BYTES,
@@ -70,7 +74,9 @@ export function leverWebhookRouter(deps: AppDeps) {
         throw answer;
       } finally {
         if (delivery.trusted) countWebhook(delivery);
-        if (delivery.trusted) await record(deps, delivery);
+        // Written after the answer, not before (delivery-log.ts): a crash loses the log row, never the
+        // start or signal, which Temporal already holds (Lever's retry of a lost answer lands on it as a duplicate).
+        if (delivery.trusted) deliveries.add(delivery);
       }
     },
   );
@@ -96,7 +102,7 @@ class Refusal extends AppError {
 }
 
 /** 404 for what cannot exist, answered here: no query for a malformed id, no log line per stranger's request. */
-function findTarget(deps: AppDeps) {
+function findTarget(deps: AppDeps, targets: WebhookTargetCache) {
   return async (req: WebhookRequest, res: Response<unknown, Locals>, next: NextFunction) => {
     const { connectionId, event } = req.params;
     const refuse = (reason: RefusalReason, message: string) => {
@@ -107,7 +113,7 @@ function findTarget(deps: AppDeps) {
     if (!CONNECTION_ID.test(connectionId)) return refuse('no-such-url', 'unknown connection');
     let target: WebhookTarget | undefined;
     try {
-      target = await findWebhookTarget(deps.db, deps.box, connectionId, event);
+      target = await targets.find(connectionId, event);
     } catch (err) {
       throw isOutage(err) ? unavailable('database unreachable', err) : err;
     }
@@ -157,6 +163,11 @@ async function handle(deps: AppDeps, target: WebhookTarget, event: string, raw: 
     throw new Refusal('stale', unauthorized('triggeredAt is outside the accepted window'));
   }
   // Lever signs only token + triggeredAt: a token seen with another body is an envelope replayed with forged data.
+  // This is the one Postgres round trip left before the Temporal call, and it stays before it for every
+  // event. Run beside the start, a replay with forged data would start a run for an opportunity of the
+  // sender's choosing before being refused: the run confirms the stage in Lever, but it still writes the
+  // console's row, spends the connection's Lever budget, and restarts a failed or terminated check whose
+  // candidate sits in the trigger stage. Not harmless, so not done.
   const verdict = await rememberDeliveryToken(deps.db, {
     connectionId: target.id, tokenSha256: createHash('sha256').update(token).digest(), bodySha256: locals.bodySha256!, triggeredAt,
   });
@@ -197,8 +208,8 @@ async function dispatch(deps: AppDeps, target: WebhookTarget, body: WebhookBody,
       const { triggerStageId } = target;
       if (!triggerStageId) return done(200, 'no-trigger-stage');
       if (body.data.toStageId !== triggerStageId) return done(200, 'ignored-stage');
-      // A stray event for a finished check starts nothing, even after Temporal has forgotten the run.
-      if (await hasConcludedCheck(deps.db, target.id, body.data.opportunityId)) return done(200, 'already-completed');
+      // A stray event for a finished check does nothing: Temporal answers for a run it remembers
+      // (already-completed), and a run started after Temporal forgot it ends so as its first step.
       const { outcome, workflowId } = await deps.checks.start({ ...target, triggerStageId }, body.data.opportunityId, body.triggeredAt);
       delivery.workflowId = workflowId;
       return done(outcome === 'started' || outcome === 'restarted' ? 202 : 200, outcome);
@@ -225,16 +236,6 @@ async function dispatch(deps: AppDeps, target: WebhookTarget, body: WebhookBody,
       return done(202, 'confirming-deletion');
     }
   }
-}
-
-async function record(deps: AppDeps, delivery: Delivery) {
-  try {
-    await recordDelivery(deps.db, delivery);
-  } catch (err) {
-    // Temporal already holds what mattered; a lost log row must not turn into a Lever retry.
-    deps.logger.error({ err: (err as Error).message }, 'could not record webhook delivery');
-  }
-  deps.logger.info({ connectionId: delivery.connectionId, event: delivery.event, opportunityId: delivery.opportunityId, outcome: delivery.outcome, status: delivery.httpStatus }, 'lever webhook');
 }
 
 /** Field paths and messages only: the values may be personal data. */
