@@ -105,6 +105,8 @@ export async function phaseApi(stack: Stack, taskQueue: string) {
 }
 
 /** Sends each item's stage change, `concurrency` at a time; returns when each was sent (epoch ms), by key. */
+/** Stage changes the bench had to send again (the ingress answered 5xx or the connection was lost). */
+export const retried = { n: 0 };
 export async function sendAll<T>(send: (item: T) => Promise<number>, items: T[], keyOf: (item: T) => string, concurrency = 20): Promise<Map<string, number>> {
   const sentAt = new Map<string, number>();
   let next = 0;
@@ -112,7 +114,16 @@ export async function sendAll<T>(send: (item: T) => Promise<number>, items: T[],
     while (next < items.length) {
       const item = items[next++];
       const t = Date.now();
-      const status = await send(item);
+      // As Lever does: a 5xx (Temporal busy) or a lost connection is sent again; the latency counts from the first send.
+      let status = 0;
+      for (let attempt = 0; attempt < 10 && status !== 202; attempt++) {
+        if (attempt) {
+          retried.n++;
+          await sleep(1_000 * attempt);
+        }
+        status = await send(item).catch(() => 0);
+        if (status >= 400 && status < 500) break;
+      }
       if (status !== 202) throw new Error(`stage change for ${keyOf(item)}: HTTP ${status}`);
       sentAt.set(keyOf(item), t);
     }

@@ -9,7 +9,7 @@ import { runWithStack } from '../tools/with-stack';
 import { LEVER_RESOURCES } from '../../src/fake-lever/server';
 import { burst, type BurstResult } from './burst';
 import { leverCallsPerCompleteCheck } from './complete-check';
-import { BENCH_KEYS, ms, percentile, SIZES, type Row } from './kit';
+import { BENCH_KEYS, ms, percentile, retried, SIZES, type Row } from './kit';
 import { sleepingRuns, type SleepingResult } from './sleeping-runs';
 import { STEADY_RATE, steadyLoad, type SteadyResult } from './steady-load';
 
@@ -78,6 +78,7 @@ runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BE
   rows.push({ figure: `P6 Lever calls per start (one-posting burst of ${one.candidates})`, measured: perStart.toFixed(2), goal: '<= 1.1', met: perStart <= 1.1 });
   rows.push({ figure: 'P6 Lever calls per complete check', measured: String(perCheck), goal: '<= 8', met: perCheck <= 8 });
 
+  rows.push({ figure: 'stage changes sent again after a 5xx or a lost connection (as Lever retries)', measured: String(retried.n), goal: '0', met: retried.n === 0 });
   const table = [['figure', 'measured', 'goal', 'met'], ...rows.map((r) => [r.figure, r.measured, r.goal, r.met === undefined ? '-' : r.met ? 'yes' : 'NO'])];
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
   console.log(`\nrefcheck bench (${mode}, ${new Date().toISOString()}, ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
