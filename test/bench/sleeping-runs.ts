@@ -25,7 +25,7 @@ export async function sleepingRuns(stack: Stack, o: { small: number; large: numb
       }));
     }
     const ids = conns.map((c) => c.connectionId);
-    const asleep = () => stack.fake.requests.filter((r) => r.method === 'POST' && r.status === 200 && r.path.endsWith('/notes') && ids.some((id) => r.path.includes(id))).length;
+    const asleep = () => stack.fake.requests.filter((r) => r.method === 'POST' && r.status >= 200 && r.status < 300 && r.path.endsWith('/notes') && ids.some((id) => r.path.includes(id))).length;
     let seeded = 0;
     const sleepUntil = async (n: number) => {
       const items = Array.from({ length: n - seeded }, (_, i) => {
