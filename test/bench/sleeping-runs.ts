@@ -6,9 +6,11 @@
  * connections (one API key each) so Lever's 10/s per key is not what this measures. RSS is read
  * from /proc/<pid>/status of the worker process once the runs are asleep and the worker is idle.
  */
-import type { Stack } from '../helpers/stack';
+import { LEVER_RESOURCES } from '../../src/fake-lever/server';
+import { API_KEY, type Stack } from '../helpers/stack';
+import { runWithStack } from '../tools/with-stack';
 import { freshKeys } from './burst';
-import { addConnection, newTaskQueue, phaseApi, seedCandidates, sendAll, sleep, spawnWorker, until, type BenchConnection, type WorkerProcess } from './kit';
+import { addConnection, BENCH_KEYS, newTaskQueue, phaseApi, seedCandidates, sendAll, sleep, spawnWorker, until, type BenchConnection, type WorkerProcess } from './kit';
 
 const MONTH = 30 * 86_400;
 export type SleepingResult = { small: number; large: number; rssSmallKb: number; rssLargeKb: number };
@@ -55,4 +57,15 @@ async function settledRss(worker: WorkerProcess): Promise<number> {
     await sleep(1_000);
   }
   return Math.min(...readings);
+}
+
+/** P5 alone, to compare cache sizes: `node dist/test/bench/sleeping-runs.js <small> <large> <WORKER_MAX_CACHED_WORKFLOWS>...` */
+if (require.main === module) {
+  const [small, large, ...caches] = process.argv.slice(2).map(Number);
+  runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BENCH_KEYS].map((k) => [k, LEVER_RESOURCES])) }, async (stack) => {
+    for (const cache of caches) {
+      const r = await sleepingRuns(stack, { small, large, keys: 10, workerEnv: { WORKER_MAX_CACHED_WORKFLOWS: String(cache) } });
+      console.log(`WORKER_MAX_CACHED_WORKFLOWS=${cache}: ${small} asleep ${(r.rssSmallKb / 1024).toFixed(0)} MB, ${large} asleep ${(r.rssLargeKb / 1024).toFixed(0)} MB (x${(r.rssLargeKb / r.rssSmallKb).toFixed(2)})`);
+    }
+  });
 }
