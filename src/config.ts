@@ -93,6 +93,12 @@ const EnvFields = z.object({
   API_METRICS_PORT: int().pipe(z.number().min(0).max(65535)).default(0),
   /** The Temporal SDK's own exporter (worker slots, poll and schedule-to-start latencies); the worker's health check reads it too. */
   WORKER_METRICS_PORT: int().pipe(z.number().min(0).max(65535)).default(0),
+  /**
+   * Workflows the worker keeps in memory between their tasks (Temporal's sticky cache). Runs asleep for days
+   * (the hire wait) are replayed from their history when they wake instead, so memory stays flat however many sleep
+   * (issue 8, P5 in `npm run bench`). 0 turns the cache off.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: int().pipe(z.number().min(0).max(100_000)).default(100),
   MAIL_LISTENER_METRICS_PORT: int().pipe(z.number().min(0).max(65535)).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Chromium on the worker, for connections that attach the report to Lever as a PDF; unset: those PDFs are skipped (and the console says so). */

@@ -42,6 +42,7 @@ export async function createWorker(config: Config, opts: { db: Db; mailer: Maile
     taskQueue: opts.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
     activities,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
   return { worker, connection };
 }

@@ -1,0 +1,90 @@
+/**
+ * P3 (and the burst half of P4 and P6): candidates moved into the trigger stage at once, as
+ * Lever sends them, against real worker processes; measured at the fake Lever (its request log,
+ * 429s included) and at the mail catcher (each candidate's invitation, when it arrived).
+ */
+import type { Stack } from '../helpers/stack';
+import {
+  addConnection, BENCH_KEYS, emailOf, LEVER_LIMIT_PER_SECOND, newTaskQueue, phaseApi, seedCandidates, sendAll, spawnWorker, until,
+  type BenchConnection,
+} from './kit';
+
+export type KeyFigures = { calls: number; rate429: number; callsPerSecond: number; budgetUsed: number };
+export type BurstResult = {
+  workers: number; connections: number; candidates: number;
+  started: number; duplicates: number; leverCalls: number; status429: number; perKey: KeyFigures[];
+  /** ms from each candidate's stage change to their invitation */
+  latencies: number[];
+  /** ms from the first stage change sent to the last invitation received */
+  batchMs: number;
+  /** candidates invited one at a time before the burst, each waited for (P4 idle) */
+  idleLatencies: number[];
+};
+
+let keyCursor = 0;
+/** Each phase gets API keys no earlier phase used, so Lever's buckets start full. */
+export const freshKeys = (n: number) => BENCH_KEYS.slice(keyCursor, (keyCursor += n));
+
+export async function burst(stack: Stack, o: { candidates: number; workers: number; connections: number; idleSamples?: number; whileBusy?: () => Promise<void> }): Promise<BurstResult> {
+  const taskQueue = newTaskQueue('burst');
+  const api = await phaseApi(stack, taskQueue);
+  const workers = await Promise.all(Array.from({ length: o.workers }, () => spawnWorker(api.config)));
+  try {
+    const conns: BenchConnection[] = [];
+    for (const key of freshKeys(o.connections)) conns.push(await addConnection(stack, key));
+
+    const idleLatencies: number[] = [];
+    for (let i = 0; i < (o.idleSamples ?? 0); i++) {
+      const [opp] = seedCandidates(stack, conns[0], 1, 1_000_000 + i);
+      const sent = Date.now();
+      if ((await api.stageChange(conns[0], opp)) !== 202) throw new Error('idle stage change refused');
+      await until(`the invitation to ${opp}`, () => stack.catcher.messages.some((m) => m.to.includes(emailOf(opp))), 60_000, 20);
+      idleLatencies.push(stack.catcher.messages.find((m) => m.to.includes(emailOf(opp)))!.receivedAt.getTime() - sent);
+    }
+
+    const per = Math.ceil(o.candidates / o.connections);
+    const opps = conns.map((c) => seedCandidates(stack, c, per));
+    const all = opps.flat();
+    const firstRequest = stack.fake.requests.length;
+    const started = Date.now();
+    // The connections' bursts arrive interleaved, as two organisations' Lever accounts would send them.
+    const interleaved = Array.from({ length: per }, (_, i) => opps.map((list, c) => [c, list[i]] as const)).flat();
+    const sending = sendAll(([c, opp]) => api.stageChange(conns[c], opp), interleaved, ([, opp]) => opp);
+    const busy = o.whileBusy?.();
+    const sentAt = await sending;
+    const mailsTo = () => {
+      const byOpp = new Map<string, number[]>();
+      const wanted = new Map(all.map((opp) => [emailOf(opp), opp]));
+      for (const m of stack.catcher.messages) for (const to of m.to) {
+        const opp = wanted.get(to);
+        if (opp) byOpp.set(opp, [...(byOpp.get(opp) ?? []), m.receivedAt.getTime()]);
+      }
+      return byOpp;
+    };
+    await until(`${all.length} invitations`, () => mailsTo().size >= all.length, 120_000 + all.length * 1_000, 500);
+    await busy;
+    // A moment for any duplicate to show itself.
+    await new Promise((r) => setTimeout(r, 2_000));
+
+    const mails = mailsTo();
+    const latencies = all.map((opp) => Math.min(...mails.get(opp)!) - sentAt.get(opp)!);
+    const lastInvitation = Math.max(...all.map((opp) => Math.min(...mails.get(opp)!)));
+    const requests = stack.fake.requests.slice(firstRequest);
+    const perKey = conns.map((c): KeyFigures => {
+      const mine = requests.filter((r) => r.path.includes(c.connectionId));
+      const span = mine.length > 1 ? (mine[mine.length - 1].at - mine[0].at) / 1000 : 1;
+      const callsPerSecond = mine.length / span;
+      return { calls: mine.length, rate429: mine.filter((r) => r.status === 429).length, callsPerSecond, budgetUsed: callsPerSecond / LEVER_LIMIT_PER_SECOND };
+    });
+    return {
+      workers: o.workers, connections: o.connections, candidates: all.length,
+      started: mails.size, duplicates: [...mails.values()].filter((times) => times.length > 1).length,
+      leverCalls: requests.filter((r) => conns.some((c) => r.path.includes(c.connectionId))).length,
+      status429: requests.filter((r) => r.status === 429).length,
+      perKey, latencies, batchMs: lastInvitation - started, idleLatencies,
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await api.close();
+  }
+}
