@@ -54,8 +54,8 @@ async function chaos(stack: DrillStack, done: () => boolean, invitedShare: () =>
   let nextKill = Date.now() + between(10_000, 20_000);
   while (!done()) {
     await pause(1_000);
-    // About one fault for every 8 requests Lever sees, so faults never pile up ahead of the work.
-    if (stack.fake.requests.length - faultedAt >= 8) {
+    // About one fault for every 5 requests Lever sees, so faults never pile up ahead of the work.
+    if (stack.fake.requests.length - faultedAt >= 5) {
       faultedAt = stack.fake.requests.length;
       stack.fake.injectFault(leverFault());
       tally.leverFaults += 1;
