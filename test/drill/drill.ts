@@ -5,7 +5,7 @@
  * Prints each candidate's mails, Lever notes and links and the run's outcome, then a summary; exits
  * non-zero on any loss or duplicate. Usage: npm run drill [-- --candidates 200 --workers 2 --seed 7]
  */
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { projectRoot } from '../../src/dev/project-root';
@@ -117,6 +117,9 @@ async function main() {
     finished = true;
     await stack.close();
   }
+  // A failed drill keeps its folder (worker logs, the Temporal database, the cluster) to look into.
+  if (process.exitCode === 0) rmSync(dataDir, { recursive: true, force: true });
+  else say(`kept ${dataDir} for inspection`);
 }
 
 /** The per-candidate table and the summary; true when anything was lost or duplicated. */
