@@ -51,7 +51,7 @@ async function chaos(stack: DrillStack, done: () => boolean, invitedShare: () =>
   let postgresDone = false;
   let temporalAt = 0;
   let faultedAt = 0;
-  let nextKill = Date.now() + between(10_000, 20_000);
+  let nextKill = 0; // the first as soon as a tenth of the candidates are invited, even in a small run
   while (!done()) {
     await pause(1_000);
     // About one fault for every 5 requests Lever sees, so faults never pile up ahead of the work.
@@ -61,7 +61,7 @@ async function chaos(stack: DrillStack, done: () => boolean, invitedShare: () =>
       tally.leverFaults += 1;
     }
     // Only a worker that is up, and only while every worker is up: a kill, not an outage of all workers.
-    if (Date.now() >= nextKill && stack.slots.every((s) => s.ready)) {
+    if (Date.now() >= nextKill && invitedShare() >= 0.1 && stack.slots.every((s) => s.ready)) {
       const slot = pick(stack.slots);
       say(`chaos: SIGKILL worker ${slot.n}`);
       stack.killWorker(slot);
@@ -76,7 +76,7 @@ async function chaos(stack: DrillStack, done: () => boolean, invitedShare: () =>
       temporalAt = Date.now();
       tally.temporalRestarts += 1;
       say('chaos: Temporal is back');
-    } else if (temporalDone && !postgresDone && invitedShare() >= 0.5 && Date.now() - temporalAt > 10_000) {
+    } else if (temporalDone && !postgresDone && invitedShare() >= 0.5 && Date.now() - temporalAt > 2_000) {
       postgresDone = true;
       say('chaos: PostgreSQL stopped in immediate mode, restarting');
       await stack.restartPostgres();
