@@ -19,6 +19,10 @@ export function createDb(connectionString: string, max = 10): Db {
     },
     async withTransaction<T>(fn: (client: PoolClient) => Promise<T>) {
       const client = await pool.connect();
+      // Postgres going away while the transaction waits between queries emits 'error' on the client,
+      // which the pool listens for only on idle clients: unheard, it would crash the process.
+      const onError = () => undefined;
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await fn(client);
@@ -28,6 +32,7 @@ export function createDb(connectionString: string, max = 10): Db {
         await client.query('rollback').catch(() => undefined);
         throw err;
       } finally {
+        client.off('error', onError);
         client.release();
       }
     },
