@@ -1,3 +1,4 @@
+import { strongSecrets } from '../helpers/secrets';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -48,9 +49,7 @@ export async function startDrillStack(dataDir: string, workerCount: number, say:
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: 'refcheck-drill',
     PUBLIC_URL: apiUrl,
-    REFCHECK_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    REFCHECK_LINK_SECRET: randomBytes(32).toString('hex'),
-    REFCHECK_ADMIN_TOKEN: randomBytes(24).toString('hex'),
+    ...strongSecrets(),
     INBOUND_MAIL_SECRET: randomBytes(24).toString('hex'),
     TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}`,

@@ -1,3 +1,4 @@
+import { strongSecrets } from './secrets';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
@@ -76,9 +77,7 @@ export async function startStack(opts: StackOptions = {}) {
     TEMPORAL_ADDRESS: env.temporalAddress,
     TEMPORAL_TASK_QUEUE: id('refcheck-test'),
     PUBLIC_URL: apiUrl,
-    REFCHECK_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    REFCHECK_LINK_SECRET: randomBytes(32).toString('hex'),
-    REFCHECK_ADMIN_TOKEN: randomBytes(24).toString('hex'),
+    ...strongSecrets(),
     INBOUND_MAIL_SECRET: randomBytes(24).toString('hex'),
     TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}`,
