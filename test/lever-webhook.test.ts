@@ -1,13 +1,10 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { listDeliveries } from '../src/db/deliveries';
-import { freePort } from '../src/dev/processes';
 import { buildApp } from '../src/http/app';
-import { ReferenceChecks } from '../src/reference-checks';
-import { createTemporalClient } from '../src/temporal';
 import { OpportunityIdKey, referenceCheckWorkflowId } from '../workflows/definitions';
 import { until } from './helpers/journey';
-import { startStack, TRIGGER_STAGE, type Stack } from './helpers/stack';
+import { startStack, TRIGGER_STAGE, type Stack, unreachableTemporal } from './helpers/stack';
 
 /**
  * The ingress, through HTTP against real Temporal and Postgres. No worker runs here: these
@@ -146,8 +143,8 @@ describe('a forged or broken delivery is refused and starts nothing', () => {
 
 describe('when Temporal cannot be reached', () => {
   test('then a valid delivery gets 503 (so Lever retries), is recorded, and says nothing more', async () => {
-    const dead = createTemporalClient({ ...stack.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
-    const app = buildApp({ config: stack.config, db: stack.db, box: stack.box, links: stack.links, temporal: dead.client, checks: new ReferenceChecks(dead.client, 'unused'), logger: stack.logger });
+    const dead = await unreachableTemporal(stack);
+    const app = buildApp({ config: stack.config, db: stack.db, box: stack.box, links: stack.links, temporal: dead.client, checks: dead.checks, logger: stack.logger });
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
@@ -160,7 +157,7 @@ describe('when Temporal cannot be reached', () => {
       expect(await recorded((r) => r.opportunity_id === 'opp-temporal-down')).toMatchObject({ http_status: 503 });
     } finally {
       server.close();
-      await dead.connection.close().catch(() => undefined);
+      await dead.close();
     }
     // Lever's retry, once Temporal is back, starts the run.
     expect((await stack.deliver('candidateStageChange', stageChange('opp-temporal-down'))).status).toBe(202);

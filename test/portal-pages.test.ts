@@ -1,12 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { freePort } from '../src/dev/processes';
 import { listEvents } from '../src/db/events';
 import { findReferee, listReferees } from '../src/db/referees';
 import { findRequest, markConcluded } from '../src/db/requests';
-import { ReferenceChecks } from '../src/reference-checks';
-import { createTemporalClient } from '../src/temporal';
 import { backdateReferee, openPortalRequest, signalsIn, standIn, startPortalApi, Visitor } from './helpers/portal';
-import { startStack, type Stack } from './helpers/stack';
+import { startStack, type Stack, unreachableTemporal } from './helpers/stack';
 
 /**
  * The candidate's and the referees' pages, through HTTP against real Postgres and Temporal. The
@@ -148,8 +145,8 @@ describe('the candidate page', () => {
 
   test('when Temporal cannot be reached, then 503 keeps the input and stores nothing; the retry goes through', async () => {
     const c = await candidate();
-    const dead = createTemporalClient({ ...stack.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
-    api.deps.checks = new ReferenceChecks(dead.client, 'unused');
+    const dead = await unreachableTemporal(stack);
+    api.deps.checks = dead.checks;
     try {
       const res = await c.visitor.post(`${c.page}/nominate`, nomination());
       expect(res.status).toBe(503);
@@ -158,7 +155,7 @@ describe('the candidate page', () => {
       expect(await listReferees(stack.db, c.request.id)).toEqual([]);
     } finally {
       api.deps.checks = stack.checks;
-      await dead.connection.close().catch(() => undefined);
+      await dead.close();
     }
     expect((await c.visitor.post(`${c.page}/nominate`, nomination())).status).toBe(303);
   });
@@ -277,13 +274,13 @@ describe('the referee page', () => {
   test('when Temporal cannot be reached after the answer is stored, then the referee is still thanked', async () => {
     const [r] = await referees();
     await r.visitor.get(r.page);
-    const dead = createTemporalClient({ ...stack.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
-    api.deps.checks = new ReferenceChecks(dead.client, 'unused');
+    const dead = await unreachableTemporal(stack);
+    api.deps.checks = dead.checks;
     try {
       expect((await r.visitor.post(`${r.page}/answer`, answers())).status).toBe(303);
     } finally {
       api.deps.checks = stack.checks;
-      await dead.connection.close().catch(() => undefined);
+      await dead.close();
     }
     expect((await findReferee(stack.db, r.referee.id))?.status).toBe('answered');
   });

@@ -1,12 +1,9 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { listDeliveries } from '../src/db/deliveries';
-import { freePort } from '../src/dev/processes';
 import { buildApp } from '../src/http/app';
-import { ReferenceChecks } from '../src/reference-checks';
-import { createTemporalClient } from '../src/temporal';
 import { referenceCheckWorkflowId } from '../workflows/definitions';
-import { startStack, TRIGGER_STAGE, type Stack } from './helpers/stack';
+import { startStack, TRIGGER_STAGE, type Stack, unreachableTemporal } from './helpers/stack';
 
 /**
  * Finding 1, the ingress half: Lever signs only `token + triggeredAt`, so a captured delivery
@@ -93,8 +90,8 @@ describe('a captured envelope re-sent with other data', () => {
 
 describe("Lever's retry of the same delivery", () => {
   test('when the first attempt got 503 (Temporal down), then the same body again starts the run', async () => {
-    const dead = createTemporalClient({ ...stack.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
-    const app = buildApp({ config: stack.config, db: stack.db, box: stack.box, links: stack.links, temporal: dead.client, checks: new ReferenceChecks(dead.client, 'unused'), logger: stack.logger });
+    const dead = await unreachableTemporal(stack);
+    const app = buildApp({ config: stack.config, db: stack.db, box: stack.box, links: stack.links, temporal: dead.client, checks: dead.checks, logger: stack.logger });
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const body = JSON.stringify(stack.fake.signWebhook('candidateStageChange', stageChange('opp-retried'), stack.signingTokens.candidateStageChange));
@@ -103,7 +100,7 @@ describe("Lever's retry of the same delivery", () => {
       expect(first.status).toBe(503);
     } finally {
       server.close();
-      await dead.connection.close().catch(() => undefined);
+      await dead.close();
     }
     const retry = await stack.deliver('candidateStageChange', {}, { body });
     expect(retry).toMatchObject({ status: 202, body: { outcome: 'started' } });

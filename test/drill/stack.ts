@@ -1,4 +1,3 @@
-import { strongSecrets } from '../helpers/secrets';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -23,7 +22,8 @@ import { ReferenceChecks } from '../../src/reference-checks';
 import { SecretBox } from '../../src/secrets';
 import { connectTemporalClient } from '../../src/temporal';
 import { spawnWorker } from '../helpers/worker-process';
-import { TEST_PAYLOAD_KEYS, TRIGGER_STAGE } from '../helpers/stack';
+import { stackSecrets } from '../helpers/secrets';
+import { TRIGGER_STAGE } from '../helpers/stack';
 
 export const DRILL_API_KEY = 'drill-api-key';
 type WorkerSlot = { n: number; kill?: () => void; ready: boolean; kills: number; restarts: number; diedAlone: number };
@@ -49,9 +49,7 @@ export async function startDrillStack(dataDir: string, workerCount: number, say:
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: 'refcheck-drill',
     PUBLIC_URL: apiUrl,
-    ...strongSecrets(),
-    INBOUND_MAIL_SECRET: randomBytes(24).toString('hex'),
-    TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    ...stackSecrets(),
     SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}`,
     INBOUND_MAIL_DOMAIN: 'reply.refcheck.test',
     LOG_LEVEL: 'silent',

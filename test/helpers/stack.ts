@@ -1,4 +1,3 @@
-import { strongSecrets } from './secrets';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
@@ -11,6 +10,7 @@ import { insertTemplate } from '../../src/db/templates';
 import type { TemplateSettings } from '../../src/templates/schema';
 import { defaultTemplateSettings } from '../../src/templates/surveys';
 import { startMailCatcher } from '../../src/dev/mail-catcher';
+import { freePort } from '../../src/dev/processes';
 import { startSmsCatcher } from '../../src/dev/sms-catcher';
 import { startFakeLever, type KeyPermissions } from '../../src/fake-lever/server';
 import { buildApp } from '../../src/http/app';
@@ -20,17 +20,14 @@ import { inboundSmtpOptions, startInboundSmtp } from '../../src/mail/inbound-smt
 import { createMailer } from '../../src/mail/mailer';
 import { ReferenceChecks } from '../../src/reference-checks';
 import { SecretBox } from '../../src/secrets';
-import { connectTemporalClient } from '../../src/temporal';
+import { connectTemporalClient, createTemporalClient } from '../../src/temporal';
 import { createWorker } from '../../src/worker';
 import { loadTestEnv, suiteEnv } from './env';
+import { stackSecrets } from './secrets';
 
 export const TRIGGER_STAGE = 'stage-refcheck';
 export const API_KEY = 'test-api-key';
-/**
- * Fixed, so the histories the recorder writes (encrypted) replay in test/replay.test.ts. Two keys:
- * the second one stands for a rotated-out key that still decrypts.
- */
-export const TEST_PAYLOAD_KEYS = 'test2:2rGX8Ok1Pq0mB5wZ8m0Uu9YpV0mJ3q5J9Kk7aQyX6bE=,test1:jz3Q6bH8yXc1VvN4sR0pL7tW2eK9mA5uD3fG6hJ8kLo=';
+export { TEST_PAYLOAD_KEYS } from './secrets';
 const id = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}`;
 
 export type StackOptions = {
@@ -77,9 +74,7 @@ export async function startStack(opts: StackOptions = {}) {
     TEMPORAL_ADDRESS: env.temporalAddress,
     TEMPORAL_TASK_QUEUE: id('refcheck-test'),
     PUBLIC_URL: apiUrl,
-    ...strongSecrets(),
-    INBOUND_MAIL_SECRET: randomBytes(24).toString('hex'),
-    TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    ...stackSecrets(),
     SMTP_URL: `smtp://127.0.0.1:${catcher.smtpPort}`,
     INBOUND_MAIL_DOMAIN: 'reply.refcheck.test',
     SMS_PROVIDER: 'twilio',
@@ -196,4 +191,13 @@ function quietTemporalRuntime() {
   } catch {
     // already installed by an earlier stack in this process
   }
+}
+
+/**
+ * Temporal as an api sees it during an outage: a client pointed at a port nothing listens on, and
+ * the ReferenceChecks over it. Deliveries and pages that need Temporal must answer 503 with it.
+ */
+export async function unreachableTemporal(stack: Pick<Stack, 'config'>) {
+  const dead = createTemporalClient({ ...stack.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+  return { client: dead.client, checks: new ReferenceChecks(dead.client, 'unused'), close: () => dead.connection.close().catch(() => undefined) };
 }
