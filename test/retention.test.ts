@@ -1,5 +1,7 @@
-import { listAudit } from '../src/db/accounts';
+import { randomBytes } from 'node:crypto';
+import { insertOrganisation, listAudit } from '../src/db/accounts';
 import { findOrgConnection } from '../src/db/console-connections';
+import { attachReportPdfSetting } from '../src/db/report-pdfs';
 import { listProspects } from '../src/db/prospects';
 import { ensureRetentionSchedule, retentionScheduleId } from '../src/retention-schedule';
 import type { retentionSweep } from '../workflows/retention';
@@ -167,4 +169,20 @@ test('when the sweep runs, then webhook deliveries past their retention, replay 
   expect(await kept(`select opportunity_id as k from webhook_deliveries where opportunity_id like 'opp-old-%' or opportunity_id = 'opp-new'`)).toEqual(['opp-new']);
   expect(await kept(`select encode(token_sha256, 'hex') as k from webhook_delivery_tokens where connection_id = $1 and length(token_sha256) = 1`, [stack.connectionId])).toEqual(['02']);
   expect(await kept(`select email_key as k from login_failures where email_key like '%@example.test'`)).toEqual(['new@example.test']);
+});
+
+test("when an admin of another organisation posts this connection's retention or PDF setting, then nothing changes", async () => {
+  const otherOrg = `org_${randomBytes(6).toString('hex')}`;
+  await insertOrganisation(stack.db, { id: otherOrg, name: 'Other Co' });
+  const outsider = await consoleUser(stack, 'admin', otherOrg);
+  const before = (await findOrgConnection(stack.db, stack.organisationId, stack.connectionId))?.retentionDays;
+  const pdfBefore = await attachReportPdfSetting(stack.db, stack.connectionId);
+  const page = `/console/connections/${stack.connectionId}`;
+  await outsider.get('/console/connections'); // a form token of their own, as from any console page
+
+  expect((await outsider.post(`${page}/retention`, { days: before === 45 ? '46' : '45' })).status).toBe(404);
+  expect((await outsider.post(`${page}/report-pdf`, pdfBefore ? {} : { attach: 'on' })).status).toBe(404);
+
+  expect((await findOrgConnection(stack.db, stack.organisationId, stack.connectionId))?.retentionDays).toBe(before);
+  expect(await attachReportPdfSetting(stack.db, stack.connectionId)).toBe(pdfBefore);
 });
