@@ -74,8 +74,8 @@ const EnvFields = z.object({
   PORTAL_RATE_LIMIT_WINDOW_SECONDS: int().pipe(z.number().min(1)).default(600),
   PORTAL_RATE_LIMIT_PER_LINK: int().pipe(z.number().min(1)).default(200),
   PORTAL_RATE_LIMIT_PER_IP: int().pipe(z.number().min(1)).default(1000),
-  /** Lever allows 10 req/s per key with bursts to 20; stay under it with a margin for network jitter. */
-  LEVER_REQUESTS_PER_SECOND: int().pipe(z.number().min(1).max(10)).default(8),
+  /** Lever allows 10 req/s per key with bursts to 20; 9 leaves a tenth for network jitter (0 x 429 in `npm run bench`). */
+  LEVER_REQUESTS_PER_SECOND: int().pipe(z.number().min(1).max(10)).default(9),
   LEVER_BURST: int().pipe(z.number().min(1).max(20)).default(15),
   /** How often the worker's schedule sweeps personal data past each connection's retention (default daily). */
   RETENTION_SWEEP_INTERVAL_SECONDS: int().pipe(z.number().min(60).max(7 * 86_400)).default(86_400),
@@ -99,6 +99,12 @@ const EnvFields = z.object({
    * (issue 8, P5 in `npm run bench`). 0 turns the cache off.
    */
   WORKER_MAX_CACHED_WORKFLOWS: int().pipe(z.number().min(0).max(100_000)).default(100),
+  /**
+   * Lever calls one worker process runs at once (its Lever task queue's pool). A call waits here for its
+   * connection's budget; beyond the pool, calls wait in Temporal's queue in arrival order, fairly across
+   * connections. About LEVER_REQUESTS_PER_SECOND x LEVER_SLOT_HORIZON_MS is all one API key can book ahead.
+   */
+  WORKER_LEVER_ACTIVITY_SLOTS: int().pipe(z.number().min(1).max(1_000)).default(40),
   MAIL_LISTENER_METRICS_PORT: int().pipe(z.number().min(0).max(65535)).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Chromium on the worker, for connections that attach the report to Lever as a PDF; unset: those PDFs are skipped (and the console says so). */

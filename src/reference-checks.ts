@@ -34,6 +34,15 @@ const RERUNNABLE = new Set(['stale-trigger', 'no-template', 'confidential-no-acc
 const RESTARTABLE_OUTCOMES = new Set([...RERUNNABLE, 'cancelled']);
 const RESTARTABLE_STATUSES = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
 
+/**
+ * Each connection's runs share one fairness key, and their activities and child runs inherit it:
+ * Temporal's matching then hands out queued tasks round-robin across connections (weight 1 each),
+ * so one organisation's burst of a thousand candidates does not queue another's behind it. Within
+ * a connection tasks stay in arrival order. Needs `matching.enableFairness` on the server (the dev
+ * server is started with it; docker-compose.yml's dynamic config sets it); without it the key is ignored.
+ */
+export const fairTo = (connectionId: string) => ({ fairnessKey: connectionId });
+
 type ConnectionSettings = Pick<WebhookTarget, 'id' | 'triggerStageId' | 'hireConfirmationDelaySeconds' | 'ownerAnswerTimeoutSeconds' | 'hireSync'>;
 
 export class ReferenceChecks {
@@ -133,6 +142,7 @@ export class ReferenceChecks {
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        priority: fairTo(connectionId),
         typedSearchAttributes: [{ key: ConnectionIdKey, value: connectionId }, { key: OpportunityIdKey, value: opportunityId }],
         staticSummary: `Deletion check · Lever opportunity ${opportunityId}`,
       }),
@@ -170,6 +180,7 @@ export class ReferenceChecks {
           args: [input],
           workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          priority: fairTo(input.connectionId),
           typedSearchAttributes: [{ key: ConnectionIdKey, value: input.connectionId }],
           staticSummary: `Prospect export · connection ${input.connectionId}`,
           staticDetails: `Every prospect of connection **${input.connectionId}** not yet in Lever, as Lever user \`${input.performAs}\`; started by ${input.startedBy}.`,
@@ -202,6 +213,7 @@ export class ReferenceChecks {
           args: [input],
           workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          priority: fairTo(input.connectionId),
           typedSearchAttributes: [{ key: ConnectionIdKey, value: input.connectionId }],
           staticSummary: `Prospect · referee ${input.refereeId}`,
         }),
@@ -228,6 +240,7 @@ export class ReferenceChecks {
         // FAIL (not USE_EXISTING) so a duplicate is told apart from a start; failed or cancelled runs may run again.
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: reuse,
+        priority: fairTo(target.id),
         typedSearchAttributes: [
           { key: ConnectionIdKey, value: target.id },
           { key: OpportunityIdKey, value: opportunityId },

@@ -12,9 +12,18 @@ import { exitOnBadConfig, onShutdown } from './process';
 import { SecretBox } from './secrets';
 import { smsSenderFrom } from './sms/from-config';
 import { createTemporalClient, temporalDataConverter } from './temporal';
+import { leverTaskQueue } from '../workflows/definitions';
 
-/** Builds a worker for refcheck's task queue; tests call this with their own config. */
-export async function createWorker(config: Config, opts: { db: Db; mailer: Mailer; workflowBundlePath?: string; taskQueue?: string }) {
+/** refcheck's two Temporal workers in one process, run and stopped together. */
+export type RefcheckWorker = { run: () => Promise<void>; shutdown: () => void };
+
+/**
+ * Builds the workers for refcheck's task queue; tests call this with their own config. One runs
+ * the workflows and every activity but Lever's; the other only Lever's calls, from the queue's
+ * Lever task queue (leverTaskQueue), in a pool of WORKER_LEVER_ACTIVITY_SLOTS: a call waiting for
+ * its connection's budget waits there, and calls beyond the pool wait in Temporal's queue, in order.
+ */
+export async function createWorker(config: Config, opts: { db: Db; mailer: Mailer; workflowBundlePath?: string; taskQueue?: string }): Promise<{ worker: RefcheckWorker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const activities = createActivities({
     db: opts.db,
@@ -35,16 +44,24 @@ export async function createWorker(config: Config, opts: { db: Db; mailer: Maile
       chromiumPath: config.CHROMIUM_PATH,
     },
   });
-  const worker = await Worker.create({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: temporalDataConverter(config),
-    taskQueue: opts.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
+  const taskQueue = opts.taskQueue ?? config.TEMPORAL_TASK_QUEUE;
+  const common = { connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config), activities };
+  const main = await Worker.create({
+    ...common,
+    taskQueue,
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
-    activities,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
-  return { worker, connection };
+  const leverCalls = await Worker.create({ ...common, taskQueue: leverTaskQueue(taskQueue), maxConcurrentActivityTaskExecutions: config.WORKER_LEVER_ACTIVITY_SLOTS });
+  const workers = [main, leverCalls];
+  return {
+    worker: {
+      // One stopping (a lost connection, a fatal error) stops the other: the process never runs half a worker.
+      run: () => Promise.all(workers.map((w) => w.run().finally(() => workers.forEach((o) => o.getState() === 'RUNNING' && o.shutdown())))).then(() => undefined),
+      shutdown: () => workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()),
+    },
+    connection,
+  };
 }
 
 async function main() {

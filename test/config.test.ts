@@ -17,7 +17,7 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 
 test('when the required variables are set, then the rest take their documented defaults', () => {
   const config = loadConfig(valid);
-  expect(config).toMatchObject({ PORT: 3000, TEMPORAL_ADDRESS: 'localhost:7233', TEMPORAL_TASK_QUEUE: 'refcheck', LEVER_REQUESTS_PER_SECOND: 8, LEVER_BURST: 15, TRUST_PROXY: ['loopback'] });
+  expect(config).toMatchObject({ PORT: 3000, TEMPORAL_ADDRESS: 'localhost:7233', TEMPORAL_TASK_QUEUE: 'refcheck', LEVER_REQUESTS_PER_SECOND: 9, LEVER_BURST: 15, TRUST_PROXY: ['loopback'] });
 });
 
 test('when several variables are bad, then every one is named and no value is echoed', () => {

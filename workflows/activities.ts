@@ -1,6 +1,6 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { OPPORTUNITY_DELETED, PERMANENT_ERROR_TYPES } from './definitions';
+import { leverTaskQueue, OPPORTUNITY_DELETED, PERMANENT_ERROR_TYPES } from './definitions';
 
 /**
  * Activity stubs, proxied once. Lever calls retry with backoff for as long as Lever is down
@@ -9,12 +9,17 @@ import { OPPORTUNITY_DELETED, PERMANENT_ERROR_TYPES } from './definitions';
  * a plain error is retried, as a database or SMTP outage should be.
  * The rate limiter may hold a call for a while when many candidates move at once, hence 2 minutes;
  * the activity heartbeats meanwhile, so a worker that dies mid-call is noticed within 15 s.
+ * They run on the Lever task queue beside the run's own (leverTaskQueue), named from the run's
+ * queue at each call: module state is shared by every run a worker holds.
  */
-export const lever = proxyActivities<Activities>({
+export const lever = () => onLeverQueue({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
 });
+
+/** Activities that call Lever, scheduled on the Lever task queue of the calling run's queue. */
+export const onLeverQueue = (options: ActivityOptions) => proxyActivities<Activities>({ ...options, taskQueue: leverTaskQueue(workflowInfo().taskQueue) });
 
 export const local = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -48,9 +53,10 @@ export const texts = proxyActivities<Activities>({
 /**
  * The report PDF: a Chromium render (one to two seconds, heartbeating) and one Lever upload.
  * Optional, so a Lever outage or a Chromium that will not start is retried for about four
- * minutes, then given up: the workflow records it as failed and the check goes on.
+ * minutes, then given up: the workflow records it as failed and the check goes on. On the Lever
+ * queue: the upload waits for the connection's Lever budget like any other call.
  */
-export const reportPdf = proxyActivities<Activities>({
+export const reportPdf = () => onLeverQueue({
   startToCloseTimeout: '3 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },

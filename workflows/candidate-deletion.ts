@@ -8,7 +8,7 @@ import type { CandidateDeletionInput, CandidateDeletionResult } from './definiti
  * once Lever answers 404 for the opportunity. Reading Lever is an activity, so an outage retries.
  */
 export async function candidateDeletion(input: CandidateDeletionInput): Promise<CandidateDeletionResult> {
-  const seen = await lever.readOpportunityState(input);
+  const seen = await lever().readOpportunityState(input);
   if (seen.state !== 'deleted') {
     log.warn('deletion webhook unconfirmed by Lever; nothing purged', { lever: seen.state, opportunityId: input.opportunityId });
     return { outcome: 'unconfirmed' };

@@ -7,6 +7,15 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
  */
 
 /** One run per Lever opportunity per connection: duplicated or retried webhooks land on it. */
+/**
+ * Lever calls have a task queue of their own beside each refcheck queue: a call waiting for its
+ * connection's Lever budget holds a slot of the worker's Lever pool, never one that a mail or a
+ * database step needs, so a burst's queue of Lever reads does not hold up the invitations of the
+ * candidates already read. Temporal keeps the calls beyond the pool in arrival order (per connection,
+ * fairly across connections), which is what makes a burst first come, first served.
+ */
+export const leverTaskQueue = (taskQueue: string) => `${taskQueue}-lever`;
+
 export const referenceCheckWorkflowId = (connectionId: string, opportunityId: string) => `reference-check/${connectionId}/${opportunityId}`;
 
 /* Search attributes: ids and status only, never personal data (they are not encrypted). */

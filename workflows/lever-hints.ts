@@ -13,7 +13,7 @@ import type { LeverHint, ReferenceCheckInput } from './definitions';
 export async function confirmWithLever(input: ReferenceCheckInput, hint: LeverHint): Promise<OpportunityState | undefined> {
   let seen: OpportunityState;
   try {
-    seen = await lever.readOpportunityState({ connectionId: input.connectionId, opportunityId: input.opportunityId });
+    seen = await lever().readOpportunityState({ connectionId: input.connectionId, opportunityId: input.opportunityId });
   } catch (err) {
     if (isCancellation(err)) throw err;
     // Lever refused for good (a revoked key, say): unconfirmed; the run goes on as it was.

@@ -1,6 +1,7 @@
 import { continueAsNew, defineQuery, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ExportProspectOutcome } from '../activities/prospects';
+import { onLeverQueue } from './activities';
 
 /**
  * Prospects to Lever: "export all" for a connection (one run at a time per connection), and one
@@ -36,7 +37,7 @@ export type ProspectInput = { connectionId: string; refereeId: string };
 export type ProspectResult = { export: ExportProspectOutcome | 'off' };
 
 /** A prospect's write to Lever: the rate limiter may hold it a while (it heartbeats); a long Lever outage ends in 'failed'. */
-const lever = proxyActivities<Activities>({
+const lever = () => onLeverQueue({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
@@ -100,7 +101,7 @@ export async function prospectOptIn(input: ProspectInput): Promise<ProspectResul
 
 async function exportOne(input: { connectionId: string; refereeId: string; performAs: string; tag: string; exportId: string }): Promise<ExportProspectOutcome> {
   try {
-    return (await lever.exportProspect(input)).outcome;
+    return (await lever().exportProspect(input)).outcome;
   } catch (err) {
     // Retries ran out: recorded for the console; the next export tries this prospect again.
     const cause = (err as { cause?: { message?: string } }).cause;

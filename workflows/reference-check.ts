@@ -138,7 +138,7 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     // 1. Confirm the trigger: the webhook is a hint, Lever is the truth. A start from the console
     // is not a stage change, so only an archived candidate ends it here.
     enter('confirming-trigger', 'Lever: reading the opportunity');
-    const read = await lever.readCandidate({ ...candidateRef, triggerStageId: input.triggerStageId });
+    const read = await lever().readCandidate({ ...candidateRef, triggerStageId: input.triggerStageId });
     // A confidential candidate this key may not read: an outcome whose fix (a key with confidential
     // access) the console gives, not a failure. No note in Lever says why: Lever refuses this key
     // every read and write on that opportunity, notes included.
@@ -153,7 +153,7 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
       const why = !template
         ? `no template matches this posting's tags (${candidate.postingTags.join(', ') || 'none'}) and the connection has no default template`
         : 'the candidate has no email address in Lever';
-      await lever.postNote({
+      await lever().postNote({
         connectionId: input.connectionId, opportunityId: input.opportunityId,
         marker: noTemplateMarker(input.opportunityId, input.triggeredAt), note: `refcheck could not start a reference check: ${why}.`,
       });
@@ -187,7 +187,7 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     // The link is a bearer token: it is made and kept (sealed) in Postgres, and read there by the activities that publish it.
     enter('publishing-report', 'Lever: adding the report link and note');
     await local.createReportLink({ requestId });
-    await lever.publishReport({ ...candidateRef, requestId, marker: reportMarker(requestId), summary });
+    await lever().publishReport({ ...candidateRef, requestId, marker: reportMarker(requestId), summary });
     // The report as a PDF file in Lever too, once, if the connection asks for it.
     await attachReportPdf({ connectionId: input.connectionId, opportunityId: input.opportunityId, requestId });
     if (plan.hiringManager) await local.mailHiringManager({ requestId });
@@ -216,7 +216,7 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     if (settled) {
       // The owner and the console are people at the company; Lever already knows what it told us.
       const byPeople = settled.source === 'owner-link' || settled.source === 'owner-reply' || settled.source === 'console';
-      await lever.syncHireOutcome({
+      await lever().syncHireOutcome({
         connectionId: input.connectionId, opportunityId: input.opportunityId, marker: hireMarker(requestId),
         note: settled.hired ? `Hire confirmed (${settled.source}).` : `Not hired (${settled.source}).`,
         tags: [settled.hired ? 'refcheck: hired' : 'refcheck: not hired'],

@@ -8,7 +8,7 @@ import { isOpportunityDeleted, local, reportPdf } from './activities';
  */
 export async function attachReportPdf(input: { connectionId: string; opportunityId: string; requestId: string }): Promise<void> {
   try {
-    await reportPdf.attachReportPdf(input);
+    await reportPdf().attachReportPdf(input);
   } catch (err) {
     // Cancelled, or Lever deleted the candidate: not the PDF's failure, the run's business.
     if (isCancellation(err) || isOpportunityDeleted(err)) throw err;

@@ -17,6 +17,6 @@ const STOP_NOTES = {
  */
 export async function stopCollecting(input: ReferenceCheckInput, requestId: string, stop: Stop): Promise<'archived' | 'cancelled'> {
   await local.concludePortalRequest({ requestId, status: 'cancelled' });
-  await lever.postNote({ connectionId: input.connectionId, opportunityId: input.opportunityId, marker: stoppedMarker(requestId), note: STOP_NOTES[stop.kind] });
+  await lever().postNote({ connectionId: input.connectionId, opportunityId: input.opportunityId, marker: stoppedMarker(requestId), note: STOP_NOTES[stop.kind] });
   return stop.kind;
 }

@@ -27,6 +27,9 @@ export async function startTemporalDevServer(opts: { binary: string; port: numbe
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa.name}=${sa.type}`);
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
+  // Task queue fairness: each connection's runs and activities carry its id as fairness key
+  // (src/reference-checks.ts), so one organisation's burst does not queue the others behind it.
+  args.push('--dynamic-config-value', 'matching.enableFairness=true');
   const proc = startProcess('temporal', opts.binary, args);
   proc.child.stdout?.on('data', (d: Buffer) => opts.logFile?.(d.toString()));
   proc.child.stderr?.on('data', (d: Buffer) => opts.logFile?.(d.toString()));

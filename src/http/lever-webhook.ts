@@ -5,7 +5,6 @@ import type { z } from 'zod';
 import type { Config } from '../config';
 import { WEBHOOK_EVENTS, type WebhookTarget } from '../db/connections';
 import type { Delivery } from '../db/deliveries';
-import { rememberDeliveryToken } from '../db/webhook-tokens';
 import { AppError, badRequest, unauthorized, unavailable } from '../errors';
 import type { Logger } from '../logger';
 import { verifyLeverSignature } from '../lever/signature';
@@ -14,6 +13,7 @@ import type { AppDeps } from './app';
 import { countWebhook } from './metrics';
 import { isOutage } from './outage';
 import { DeliveryLog } from './delivery-log';
+import { DeliveryTokens } from './delivery-tokens';
 import { WebhookTargetCache } from './webhook-targets';
 import { countRefusal, type RefusalReason } from './webhook-refusals';
 
@@ -43,6 +43,7 @@ export function leverWebhookRouter(deps: AppDeps) {
   const path = '/webhooks/lever/:connectionId/:event';
   const targets = new WebhookTargetCache(deps.db, deps.box);
   const deliveries = new DeliveryLog(deps.db, deps.logger);
+  const tokens = new DeliveryTokens(deps.db);
   router.post(
     path,
     findTarget(deps, targets),
@@ -59,7 +60,7 @@ export function leverWebhookRouter(deps: AppDeps) {
       const { target } = res.locals;
       const delivery: Delivery & { trusted?: boolean } = { connectionId: target.id, event: req.params.event, opportunityId: null, outcome: 'received', httpStatus: 0 };
       try {
-        const { status, body } = await handle(deps, target, req.params.event, req.body, res.locals, delivery);
+        const { status, body } = await handle(deps, tokens, target, req.params.event, req.body, res.locals, delivery);
         delivery.httpStatus = status;
         res.status(status).json(body);
       } catch (err) {
@@ -149,7 +150,7 @@ function webhookRateLimit(config: Config, logger: Logger) {
   };
 }
 
-async function handle(deps: AppDeps, target: WebhookTarget, event: string, raw: unknown, locals: Locals, delivery: Delivery & { trusted?: boolean }) {
+async function handle(deps: AppDeps, tokens: DeliveryTokens, target: WebhookTarget, event: string, raw: unknown, locals: Locals, delivery: Delivery & { trusted?: boolean }) {
   if (!target.signingToken) throw new Refusal('unverified', unauthorized(`no signing token is configured for ${event} on this connection`));
   if (!verifyLeverSignature(target.signingToken, raw)) throw new Refusal('unverified', unauthorized());
 
@@ -168,7 +169,8 @@ async function handle(deps: AppDeps, target: WebhookTarget, event: string, raw: 
   // sender's choosing before being refused: the run confirms the stage in Lever, but it still writes the
   // console's row, spends the connection's Lever budget, and restarts a failed or terminated check whose
   // candidate sits in the trigger stage. Not harmless, so not done.
-  const verdict = await rememberDeliveryToken(deps.db, {
+  // Deliveries arriving together share the statement (delivery-tokens.ts).
+  const verdict = await tokens.remember({
     connectionId: target.id, tokenSha256: createHash('sha256').update(token).digest(), bodySha256: locals.bodySha256!, triggeredAt,
   });
   if (verdict === 'other-body') {

@@ -3,9 +3,11 @@
  * Lever sends them, against real worker processes; measured at the fake Lever (its request log,
  * 429s included) and at the mail catcher (each candidate's invitation, when it arrived).
  */
-import type { Stack } from '../helpers/stack';
+import { LEVER_RESOURCES } from '../../src/fake-lever/server';
+import { API_KEY, type Stack } from '../helpers/stack';
+import { runWithStack } from '../tools/with-stack';
 import {
-  addConnection, BENCH_KEYS, emailOf, LEVER_LIMIT_PER_SECOND, newTaskQueue, phaseApi, seedCandidates, sendAll, spawnWorker, until,
+  addConnection, BENCH_KEYS, emailOf, LEVER_LIMIT_PER_SECOND, newTaskQueue, percentile, phaseApi, seedCandidates, sendAll, sleep, spawnWorker, until,
   type BenchConnection,
 } from './kit';
 
@@ -19,27 +21,35 @@ export type BurstResult = {
   batchMs: number;
   /** candidates invited one at a time before the burst, each waited for (P4 idle) */
   idleLatencies: number[];
+  /** ms from stage change to invitation for another connection's candidates, sent one by one during the burst (fairness) */
+  bystanderLatencies: number[];
 };
 
 let keyCursor = 0;
 /** Each phase gets API keys no earlier phase used, so Lever's buckets start full. */
 export const freshKeys = (n: number) => BENCH_KEYS.slice(keyCursor, (keyCursor += n));
 
-export async function burst(stack: Stack, o: { candidates: number; workers: number; connections: number; idleSamples?: number; whileBusy?: () => Promise<void> }): Promise<BurstResult> {
+/**
+ * `bystanders`: candidates of one more connection (its own API key), sent one at a time, a second
+ * apart, from a second into the burst: what another organisation's candidates wait while it lasts.
+ */
+export async function burst(stack: Stack, o: { candidates: number; workers: number; connections: number; idleSamples?: number; bystanders?: number; whileBusy?: () => Promise<void> }): Promise<BurstResult> {
   const taskQueue = newTaskQueue('burst');
   const api = await phaseApi(stack, taskQueue);
   const workers = await Promise.all(Array.from({ length: o.workers }, () => spawnWorker(api.config)));
   try {
     const conns: BenchConnection[] = [];
     for (const key of freshKeys(o.connections)) conns.push(await addConnection(stack, key));
+    const bystander = o.bystanders ? await addConnection(stack, freshKeys(1)[0]) : undefined;
+    const invitedAt = (opp: string) => stack.catcher.messages.find((m) => m.to.includes(emailOf(opp)))?.receivedAt.getTime();
 
     const idleLatencies: number[] = [];
     for (let i = 0; i < (o.idleSamples ?? 0); i++) {
       const [opp] = seedCandidates(stack, conns[0], 1, 1_000_000 + i);
       const sent = Date.now();
       if ((await api.stageChange(conns[0], opp)) !== 202) throw new Error('idle stage change refused');
-      await until(`the invitation to ${opp}`, () => stack.catcher.messages.some((m) => m.to.includes(emailOf(opp))), 60_000, 20);
-      idleLatencies.push(stack.catcher.messages.find((m) => m.to.includes(emailOf(opp)))!.receivedAt.getTime() - sent);
+      await until(`the invitation to ${opp}`, () => invitedAt(opp) !== undefined, 60_000, 20);
+      idleLatencies.push(invitedAt(opp)! - sent);
     }
 
     const per = Math.ceil(o.candidates / o.connections);
@@ -51,6 +61,7 @@ export async function burst(stack: Stack, o: { candidates: number; workers: numb
     const interleaved = Array.from({ length: per }, (_, i) => opps.map((list, c) => [c, list[i]] as const)).flat();
     const sending = sendAll(([c, opp]) => api.stageChange(conns[c], opp), interleaved, ([, opp]) => opp);
     const busy = o.whileBusy?.();
+    const bystanding = bystander ? sendBystanders(api, stack, bystander, o.bystanders!, invitedAt) : Promise.resolve([]);
     const sentAt = await sending;
     const mailsTo = () => {
       const byOpp = new Map<string, number[]>();
@@ -63,6 +74,7 @@ export async function burst(stack: Stack, o: { candidates: number; workers: numb
     };
     await until(`${all.length} invitations`, () => mailsTo().size >= all.length, 120_000 + all.length * 1_000, 500);
     await busy;
+    const bystanderLatencies = await bystanding;
     // A moment for any duplicate to show itself.
     await new Promise((r) => setTimeout(r, 2_000));
 
@@ -81,10 +93,32 @@ export async function burst(stack: Stack, o: { candidates: number; workers: numb
       started: mails.size, duplicates: [...mails.values()].filter((times) => times.length > 1).length,
       leverCalls: requests.filter((r) => conns.some((c) => r.path.includes(c.connectionId))).length,
       status429: requests.filter((r) => r.status === 429).length,
-      perKey, latencies, batchMs: lastInvitation - started, idleLatencies,
+      perKey, latencies, batchMs: lastInvitation - started, idleLatencies, bystanderLatencies,
     };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await api.close();
   }
+}
+
+async function sendBystanders(api: Awaited<ReturnType<typeof phaseApi>>, stack: Stack, c: BenchConnection, n: number, invitedAt: (opp: string) => number | undefined): Promise<number[]> {
+  const opps = seedCandidates(stack, c, n);
+  const sentAt: number[] = [];
+  for (const opp of opps) {
+    await sleep(1_000);
+    sentAt.push(Date.now());
+    if ((await api.stageChange(c, opp)) !== 202) throw new Error('bystander stage change refused');
+  }
+  await until(`${n} bystander invitations`, () => opps.every((opp) => invitedAt(opp) !== undefined), 600_000, 100);
+  return opps.map((opp, i) => invitedAt(opp)! - sentAt[i]);
+}
+
+/** One burst alone: `node dist/test/bench/burst.js <candidates> <workers> <connections> [bystanders]`. */
+if (require.main === module) {
+  const [candidates, workers, connections, bystanders] = process.argv.slice(2).map(Number);
+  runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BENCH_KEYS].map((k) => [k, LEVER_RESOURCES])) }, async (stack) => {
+    const r = await burst(stack, { candidates, workers, connections, idleSamples: 3, bystanders: bystanders || 0 });
+    const p = (xs: number[], q: number) => percentile(xs, q).toFixed(0);
+    console.log(JSON.stringify({ ...r, latencies: undefined, idleLatencies: r.idleLatencies, p50: p(r.latencies, 0.5), p99: p(r.latencies, 0.99) }, null, 1));
+  });
 }

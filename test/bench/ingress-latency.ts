@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { TRIGGER_STAGE } from '../helpers/stack';
 import { runWithStack } from '../tools/with-stack';
 import { insertConnection } from '../../src/db/connections';
+import { fairTo } from '../../src/reference-checks';
 import { ConnectionIdKey, OpportunityIdKey, StatusKey, type ReferenceCheckInput } from '../../workflows/definitions';
 
 const N = Number(process.argv[2] ?? 300);
@@ -86,7 +87,7 @@ runWithStack({ worker: false }, async (stack) => {
     };
     await stack.client.workflow.start('referenceCheck', {
       taskQueue: stack.config.TEMPORAL_TASK_QUEUE, workflowId: `reference-check/${stack.connectionId}/${opportunityId}`,
-      args: [input], workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      args: [input], workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY', priority: fairTo(stack.connectionId),
       typedSearchAttributes: [{ key: ConnectionIdKey, value: stack.connectionId }, { key: OpportunityIdKey, value: opportunityId }, { key: StatusKey, value: 'starting' }],
       staticSummary: `Reference check · Lever opportunity ${opportunityId}`,
       staticDetails: `Connection **${stack.connectionId}**, trigger stage \`${TRIGGER_STAGE}\`, stage change at ${new Date(triggeredAt).toISOString()}.`,

@@ -134,18 +134,23 @@ export async function sendAll<T>(send: (item: T) => Promise<number>, items: T[],
 export type WorkerProcess = { child: ChildProcess; rssKb: () => number; stop: () => Promise<void> };
 
 /** The real worker process (`node dist/src/worker.js`) on the phase's task queue. */
-export async function spawnWorker(config: Config, extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
-  const script = join(projectRoot(), 'dist', 'src', 'worker.js');
+export const spawnWorker = (config: Config, extraEnv: Record<string, string> = {}) => spawnProcess('worker.js', 'worker running', config, extraEnv);
+
+async function spawnProcess(file: string, readyLine: string, config: Config, extraEnv: Record<string, string>): Promise<WorkerProcess> {
+  const script = join(projectRoot(), 'dist', 'src', file);
   const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, ...toEnv(config), LOG_LEVEL: 'info', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
       out = (out + d.toString()).slice(-20_000);
-      if (out.includes('worker running')) resolve();
+      if (!out.includes(readyLine)) return;
+      // Ready: its log lines (one per delivery, as in production) are read and dropped from now on.
+      for (const stream of [child.stdout!, child.stderr!]) stream.removeListener('data', onData).resume();
+      resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
+    child.once('exit', (code) => reject(new Error(`${file} exited (${code}) before it was ready:\n${out}`)));
   });
   return {
     child,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config';
 import { insertOrganisation } from '../../src/db/accounts';
 import { insertConnection, type HireSync, type WebhookEvent } from '../../src/db/connections';
@@ -21,7 +21,7 @@ import { createMailer } from '../../src/mail/mailer';
 import { ReferenceChecks } from '../../src/reference-checks';
 import { SecretBox } from '../../src/secrets';
 import { connectTemporalClient, createTemporalClient } from '../../src/temporal';
-import { createWorker } from '../../src/worker';
+import { createWorker, type RefcheckWorker } from '../../src/worker';
 import { loadTestEnv, suiteEnv } from './env';
 import { stackSecrets } from './secrets';
 
@@ -120,7 +120,7 @@ export async function startStack(opts: StackOptions = {}) {
     { ...inboundSmtpOptions(config), port: 0, host: '127.0.0.1' },
   );
 
-  let worker: { worker: Worker; running: Promise<void>; close: () => Promise<void> } | undefined;
+  let worker: { worker: RefcheckWorker; running: Promise<void>; close: () => Promise<void> } | undefined;
   if (opts.worker !== false) {
     const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
     const made = await createWorker(config, { db, mailer, workflowBundlePath: env.bundlePath });
