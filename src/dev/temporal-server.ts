@@ -29,7 +29,12 @@ export async function startTemporalDevServer(opts: { binary: string; port: numbe
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
   // Task queue fairness: each connection's runs and activities carry its id as fairness key
   // (src/reference-checks.ts), so one organisation's burst does not queue the others behind it.
-  args.push('--dynamic-config-value', 'matching.enableFairness=true');
+  // One partition per task queue: fairness and arrival order hold per partition, and pollers pick
+  // partitions at random, so with four a task can wait behind later ones. One partition serves
+  // thousands of tasks a second; Lever lets each connection make ten calls.
+  for (const setting of ['matching.enableFairness=true', 'matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1']) {
+    args.push('--dynamic-config-value', setting);
+  }
   const proc = startProcess('temporal', opts.binary, args);
   proc.child.stdout?.on('data', (d: Buffer) => opts.logFile?.(d.toString()));
   proc.child.stderr?.on('data', (d: Buffer) => opts.logFile?.(d.toString()));

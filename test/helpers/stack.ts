@@ -46,6 +46,8 @@ export type StackOptions = {
   /** the fake Lever's per-key permissions (a key named here is accepted too), e.g. a key without confidential access */
   keyPermissions?: KeyPermissions;
   leverRequestsPerSecond?: number;
+  /** the worker's pool for Lever calls (WORKER_LEVER_ACTIVITY_SLOTS) */
+  workerLeverActivitySlots?: number;
   /** false: the worker has no Chromium (CHROMIUM_PATH unset), as in an image built without it */
   chromium?: boolean;
   /** a database of its own, empty of accounts: for tests that start as a new customer (the setup link) */
@@ -85,6 +87,7 @@ export async function startStack(opts: StackOptions = {}) {
     LOG_LEVEL: 'silent',
     ...(opts.chromium === false ? {} : { CHROMIUM_PATH: loadTestEnv().CHROMIUM_PATH }),
     ...(opts.leverRequestsPerSecond ? { LEVER_REQUESTS_PER_SECOND: String(opts.leverRequestsPerSecond) } : {}),
+    ...(opts.workerLeverActivitySlots ? { WORKER_LEVER_ACTIVITY_SLOTS: String(opts.workerLeverActivitySlots) } : {}),
   });
   const db = createDb(config.DATABASE_URL, 5);
   const box = new SecretBox(config.REFCHECK_ENCRYPTION_KEY);
