@@ -6,6 +6,7 @@
 import { LEVER_RESOURCES } from '../../src/fake-lever/server';
 import { API_KEY, type Stack } from '../helpers/stack';
 import { runWithStack } from '../tools/with-stack';
+import { referenceCheckWorkflowId } from '../../workflows/definitions';
 import {
   addConnection, BENCH_KEYS, emailOf, LEVER_LIMIT_PER_SECOND, newTaskQueue, percentile, phaseApi, seedCandidates, sendAll, sleep, spawnWorker, until,
   type BenchConnection,
@@ -23,6 +24,8 @@ export type BurstResult = {
   idleLatencies: number[];
   /** ms from stage change to invitation for another connection's candidates, sent one by one during the burst (fairness) */
   bystanderLatencies: number[];
+  /** ms each of those candidates' Lever calls waited in Temporal's queue and the worker's Lever pool (schedule to start) */
+  bystanderLeverWaits: number[];
 };
 
 let keyCursor = 0;
@@ -61,7 +64,7 @@ export async function burst(stack: Stack, o: { candidates: number; workers: numb
     const interleaved = Array.from({ length: per }, (_, i) => opps.map((list, c) => [c, list[i]] as const)).flat();
     const sending = sendAll(([c, opp]) => api.stageChange(conns[c], opp), interleaved, ([, opp]) => opp);
     const busy = o.whileBusy?.();
-    const bystanding = bystander ? sendBystanders(api, stack, bystander, o.bystanders!, invitedAt) : Promise.resolve([]);
+    const bystanding = bystander ? sendBystanders(api, stack, bystander, o.bystanders!, invitedAt) : Promise.resolve({ latencies: [], leverWaits: [] });
     const sentAt = await sending;
     const mailsTo = () => {
       const byOpp = new Map<string, number[]>();
@@ -74,7 +77,7 @@ export async function burst(stack: Stack, o: { candidates: number; workers: numb
     };
     await until(`${all.length} invitations`, () => mailsTo().size >= all.length, 120_000 + all.length * 1_000, 500);
     await busy;
-    const bystanderLatencies = await bystanding;
+    const { latencies: bystanderLatencies, leverWaits: bystanderLeverWaits } = await bystanding;
     // A moment for any duplicate to show itself.
     await new Promise((r) => setTimeout(r, 2_000));
 
@@ -84,8 +87,9 @@ export async function burst(stack: Stack, o: { candidates: number; workers: numb
     const requests = stack.fake.requests.slice(firstRequest);
     const perKey = conns.map((c): KeyFigures => {
       const mine = requests.filter((r) => r.path.includes(c.connectionId));
+      // n calls over the span from the first to the last are n - 1 intervals.
       const span = mine.length > 1 ? (mine[mine.length - 1].at - mine[0].at) / 1000 : 1;
-      const callsPerSecond = mine.length / span;
+      const callsPerSecond = Math.max(0, mine.length - 1) / span;
       return { calls: mine.length, rate429: mine.filter((r) => r.status === 429).length, callsPerSecond, budgetUsed: callsPerSecond / LEVER_LIMIT_PER_SECOND };
     });
     return {
@@ -93,7 +97,7 @@ export async function burst(stack: Stack, o: { candidates: number; workers: numb
       started: mails.size, duplicates: [...mails.values()].filter((times) => times.length > 1).length,
       leverCalls: requests.filter((r) => conns.some((c) => r.path.includes(c.connectionId))).length,
       status429: requests.filter((r) => r.status === 429).length,
-      perKey, latencies, batchMs: lastInvitation - started, idleLatencies, bystanderLatencies,
+      perKey, latencies, batchMs: lastInvitation - started, idleLatencies, bystanderLatencies, bystanderLeverWaits,
     };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
@@ -101,7 +105,7 @@ export async function burst(stack: Stack, o: { candidates: number; workers: numb
   }
 }
 
-async function sendBystanders(api: Awaited<ReturnType<typeof phaseApi>>, stack: Stack, c: BenchConnection, n: number, invitedAt: (opp: string) => number | undefined): Promise<number[]> {
+async function sendBystanders(api: Awaited<ReturnType<typeof phaseApi>>, stack: Stack, c: BenchConnection, n: number, invitedAt: (opp: string) => number | undefined) {
   const opps = seedCandidates(stack, c, n);
   const sentAt: number[] = [];
   for (const opp of opps) {
@@ -110,7 +114,20 @@ async function sendBystanders(api: Awaited<ReturnType<typeof phaseApi>>, stack: 
     if ((await api.stageChange(c, opp)) !== 202) throw new Error('bystander stage change refused');
   }
   await until(`${n} bystander invitations`, () => opps.every((opp) => invitedAt(opp) !== undefined), 600_000, 100);
-  return opps.map((opp, i) => invitedAt(opp)! - sentAt[i]);
+  const leverWaits: number[] = [];
+  for (const opp of opps) leverWaits.push(...(await leverQueueWaits(stack, referenceCheckWorkflowId(c.connectionId, opp))));
+  return { latencies: opps.map((opp, i) => invitedAt(opp)! - sentAt[i]), leverWaits };
+}
+
+/** From a run's history: how long each of its Lever calls (on the Lever task queue) waited to be picked up. */
+async function leverQueueWaits(stack: Stack, workflowId: string): Promise<number[]> {
+  const events = (await stack.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const at = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000 + Math.floor(e.eventTime!.nanos! / 1e6);
+  const scheduled = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes?.taskQueue?.name?.endsWith('-lever')).map((e) => [Number(e.eventId), at(e)]));
+  return events.flatMap((e) => {
+    const s = scheduled.get(Number(e.activityTaskStartedEventAttributes?.scheduledEventId ?? -1));
+    return s === undefined ? [] : [at(e) - s];
+  });
 }
 
 /** One burst alone: `node dist/test/bench/burst.js <candidates> <workers> <connections> [bystanders]`. */

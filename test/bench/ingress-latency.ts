@@ -1,30 +1,31 @@
 /**
- * `npm run bench`: how long Lever waits for refcheck's acknowledgement, against a baseline
- * measured in the same run on the same Temporal: a bare `client.workflow.start` with the same
- * options, at 1, 10 and 50 concurrent requests (issue 8, P1). The speed ratio (bare / ingress) is
- * what the ingress costs (HTTP, signature, the delivery-token insert, zod) on top of what Temporal
- * itself needs to hold the start durably; a forged request should be refused faster than a start.
- * Usage: node dist/test/bench/ingress-latency.js [requests per side and row] [levels, e.g. 1,10,50]
+ * P1: how long Lever waits for refcheck's acknowledgement, against a baseline measured in the same
+ * run on the same Temporal: a bare `client.workflow.start` with the same options, at 1, 10 and 50
+ * concurrent requests. The speed ratio (bare / ingress) is what the ingress costs (HTTP, signature,
+ * the delivery-token check, zod) on top of what Temporal itself needs to hold the start durably.
+ * A third side, the floor, is the same bare start behind a bare node:http server (no Express, no
+ * checks): what any HTTP ingress costs on this machine, so the ingress's own share is visible.
+ * A forged request should be refused faster than a start.
+ * Alone: node dist/test/bench/ingress-latency.js [requests per side and row] [levels, e.g. 1,10,50]
  */
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { TRIGGER_STAGE } from '../helpers/stack';
+import { TRIGGER_STAGE, type Stack } from '../helpers/stack';
 import { runWithStack } from '../tools/with-stack';
 import { insertConnection } from '../../src/db/connections';
 import { fairTo } from '../../src/reference-checks';
 import { ConnectionIdKey, OpportunityIdKey, StatusKey, type ReferenceCheckInput } from '../../workflows/definitions';
+import type { Row } from './kit';
 
-const N = Number(process.argv[2] ?? 300);
-/** P1's concurrency levels: one request at a time, a few, and a bulk action's worth. */
-const LEVELS = (process.argv[3] ?? '1,10,50').split(',').map(Number);
-/** Each row alternates its two sides over a few rounds, so drift (another process, a cache warming) hits both alike. */
+/** Each row alternates its sides over a few rounds, so drift (another process, a cache warming) hits them alike. */
 const ROUNDS = 3;
 /** P1's goal: the ingress within 10% of a bare start, as speed (bare / ingress), for the median and the p95. */
 const GOAL = 0.9;
 
 type Stats = { n: number; median: number; p95: number; worst: number; perSecond: number };
+type Op = (i: number) => Promise<void>;
 
-async function measure(n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<{ times: number[]; wall: number }> {
+async function measure(n: number, concurrency: number, op: Op): Promise<{ times: number[]; wall: number }> {
   const times: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -46,39 +47,40 @@ function stats(samples: { times: number[]; wall: number }[]): Stats {
   return { n: times.length, median: at(0.5), p95: at(0.95), worst: times[times.length - 1], perSecond: (times.length / wall) * 1000 };
 }
 
-/** Runs both sides in alternating rounds of n/ROUNDS requests each. */
-async function compare(n: number, concurrency: number, a: (i: number) => Promise<void>, b: (i: number) => Promise<void>, nextRun: () => void): Promise<[Stats, Stats]> {
+/** Runs every side in alternating rounds of n/ROUNDS requests each. */
+async function compare(n: number, concurrency: number, sides: Op[], nextRun: () => void): Promise<Stats[]> {
   const per = Math.max(concurrency, Math.ceil(n / ROUNDS));
-  const as: { times: number[]; wall: number }[] = [];
-  const bs: { times: number[]; wall: number }[] = [];
+  const samples: { times: number[]; wall: number }[][] = sides.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
-    nextRun();
-    as.push(await measure(per, concurrency, a));
-    bs.push(await measure(per, concurrency, b));
+    for (const [s, op] of sides.entries()) {
+      nextRun();
+      samples[s].push(await measure(per, concurrency, op));
+    }
   }
-  return [stats(as), stats(bs)];
+  return samples.map(stats);
 }
 
-runWithStack({ worker: false }, async (stack) => {
+export type IngressResult = { rows: Row[]; details: string[] };
+
+export async function ingressVsBare(stack: Stack, n: number, levels: number[]): Promise<IngressResult> {
   let run = 0;
   // Lever's side of the wire is not refcheck's: a lean keep-alive client (as Lever's would be), not
   // fetch, whose own cost would be charged to the ingress (it runs in this process, beside the api).
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const api = new URL(stack.apiUrl);
-  const post = (path: string, body: object) => new Promise<number>((resolve, reject) => {
+  const post = (url: URL, path: string, body: object) => new Promise<number>((resolve, reject) => {
     const json = JSON.stringify(body);
-    const req = request({ agent, host: api.hostname, port: api.port, method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) } }, (res) => {
+    const req = request({ agent, host: url.hostname, port: url.port, method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
     req.on('error', reject);
     req.end(json);
   });
+  const api = new URL(stack.apiUrl);
   const hookPath = `/webhooks/lever/${stack.connectionId}/candidateStageChange`;
   const deliver = (path: string, opportunityId: string, token = stack.signingTokens.candidateStageChange) =>
-    post(path, stack.fake.signWebhook('candidateStageChange', { opportunityId, toStageId: TRIGGER_STAGE }, token));
-  const bareStart = async (i: number) => {
-    const opportunityId = `bench-bare-${run}-${i}`;
+    post(api, path, stack.fake.signWebhook('candidateStageChange', { opportunityId, toStageId: TRIGGER_STAGE }, token));
+  const start = async (opportunityId: string) => {
     const triggeredAt = Date.now();
     // The options and input the ingress sends (src/reference-checks.ts), so only the ingress's own work differs.
     const input: ReferenceCheckInput = {
@@ -92,6 +94,18 @@ runWithStack({ worker: false }, async (stack) => {
       staticSummary: `Reference check · Lever opportunity ${opportunityId}`,
       staticDetails: `Connection **${stack.connectionId}**, trigger stage \`${TRIGGER_STAGE}\`, stage change at ${new Date(triggeredAt).toISOString()}.`,
     });
+  };
+  const bareStart = (i: number) => start(`bench-bare-${run}-${i}`);
+  // The floor: the body read, the same start, 202; nothing else.
+  const floorServer = createServer((req, res) => {
+    req.resume().on('end', () => {
+      void start(`bench-floor-${req.url!.slice(1)}`).then(() => res.writeHead(202, { 'content-type': 'application/json' }).end('{"outcome":"started"}'));
+    });
+  });
+  await new Promise<void>((r) => floorServer.listen(0, '127.0.0.1', () => r()));
+  const floorUrl = new URL(`http://127.0.0.1:${(floorServer.address() as { port: number }).port}`);
+  const floor = async (i: number) => {
+    if ((await post(floorUrl, `/${run}-${i}`, { a: 1 })) !== 202) throw new Error('floor refused');
   };
   const webhook = async (i: number) => {
     const status = await deliver(hookPath, `bench-hook-${run}-${i}`);
@@ -111,46 +125,50 @@ runWithStack({ worker: false }, async (stack) => {
     });
     forgedPath = `/webhooks/lever/${id}/candidateStageChange`;
   };
-  const forged_ = async () => {
+  const forged = async () => {
     const status = await deliver(forgedPath, 'bench-forged', 'not-the-signing-token');
     if (status !== 401) throw new Error(`unexpected ${status}`);
   };
 
-  // Warm up both paths (connections, JIT, the ingress's cached connection) before measuring.
+  // Warm up every path (connections, JIT, the ingress's cached connection) before measuring.
   run = -1;
-  await measure(60, 10, bareStart);
-  await measure(60, 10, webhook);
+  for (const op of [bareStart, floor, webhook]) await measure(60, 10, op);
   const nextRun = () => void run++;
-  const rows: { concurrency: number; base: Stats; ingress: Stats; forgedBase: Stats; forged: Stats }[] = [];
-  for (const concurrency of LEVELS) {
-    const [base, ingress] = await compare(N, concurrency, bareStart, webhook, nextRun);
+  const rows: Row[] = [];
+  const details: string[] = [];
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  for (const concurrency of levels) {
+    const [base, floorStats, ingress] = await compare(n, concurrency, [bareStart, floor, webhook], nextRun);
     await forgeAgainstNewConnection();
-    await forged_();
-    const [forgedBase, forged] = await compare(N, concurrency, bareStart, forged_, nextRun);
-    rows.push({ concurrency, base, ingress, forgedBase, forged });
+    await forged();
+    const [forgedBase, forgedStats] = await compare(n, concurrency, [bareStart, forged], nextRun);
+    for (const q of ['median', 'p95'] as const) {
+      const r = base[q] / ingress[q];
+      rows.push({ figure: `P1 new start, ${concurrency} concurrent, ${q}: bare start / ingress`, measured: `${ms(base[q])} / ${ms(ingress[q])} = ${r.toFixed(2)}`, goal: `>= ${GOAL}`, met: r >= GOAL });
+      rows.push({ figure: `P1 floor, ${concurrency} concurrent, ${q}: bare start / the start behind bare node:http`, measured: `${ms(base[q])} / ${ms(floorStats[q])} = ${(base[q] / floorStats[q]).toFixed(2)}`, goal: '(figure)' });
+    }
+    for (const q of ['median', 'p95'] as const) {
+      const r = forgedBase[q] / forgedStats[q];
+      rows.push({ figure: `P1 forged (401), ${concurrency} concurrent, ${q}: bare start / refusal`, measured: `${ms(forgedBase[q])} / ${ms(forgedStats[q])} = ${r.toFixed(2)}`, goal: '>= 1.0', met: r >= 1 });
+    }
+    details.push(`ingress at ${concurrency} concurrent: worst ${ms(ingress.worst)}, ${ingress.perSecond.toFixed(0)} req/s (bare starts ${base.perSecond.toFixed(0)}/s)`);
   }
   nextRun();
   await webhook(0);
-  const dup = stats([await measure(N, 10, duplicate)]);
-
-  const ms = (x: number) => `${x.toFixed(2)} ms`;
-  const speed = (bare: number, other: number) => bare / other;
-  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
-  const table: string[][] = [['P1', 'concurrent', 'bare start', 'ingress', 'speed (bare/ingress)', 'goal', '']];
-  for (const { concurrency, base, ingress, forgedBase, forged } of rows) {
-    for (const q of ['median', 'p95'] as const) {
-      const r = speed(base[q], ingress[q]);
-      table.push([`new start, ${q}`, String(concurrency), ms(base[q]), ms(ingress[q]), r.toFixed(2), `>= ${GOAL}`, verdict(r >= GOAL)]);
-    }
-    for (const q of ['median', 'p95'] as const) {
-      const r = speed(forgedBase[q], forged[q]);
-      table.push([`forged (401), ${q}`, String(concurrency), ms(forgedBase[q]), ms(forged[q]), r.toFixed(2), '>= 1.0', verdict(r >= 1)]);
-    }
-  }
-  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-  console.log(`\nP1 ingress vs a bare client.workflow.start, ${N} requests per side and row in ${ROUNDS} alternating rounds (${new Date().toISOString()})`);
-  for (const row of table) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
-  for (const { concurrency, ingress } of rows) console.log(`ingress at ${concurrency} concurrent: worst ${ms(ingress.worst)}, ${ingress.perSecond.toFixed(0)} req/s`);
-  console.log(`duplicate delivery (10 at a time): median ${ms(dup.median)}, p95 ${ms(dup.p95)}, worst ${ms(dup.worst)}`);
+  const dup = stats([await measure(n, 10, duplicate)]);
+  details.push(`duplicate delivery (10 at a time): median ${ms(dup.median)}, p95 ${ms(dup.p95)}, worst ${ms(dup.worst)}`);
   agent.destroy();
-});
+  await new Promise((r) => floorServer.close(r));
+  return { rows, details };
+}
+
+if (require.main === module) {
+  const n = Number(process.argv[2] ?? 300);
+  const levels = (process.argv[3] ?? '1,10,50').split(',').map(Number);
+  runWithStack({ worker: false }, async (stack) => {
+    const { rows, details } = await ingressVsBare(stack, n, levels);
+    console.log(`\nP1 ingress vs a bare client.workflow.start, ${n} requests per side and row in ${ROUNDS} alternating rounds (${new Date().toISOString()})`);
+    for (const r of rows) console.log(`${r.figure.padEnd(78)} ${r.measured.padEnd(36)} ${r.goal.padEnd(9)} ${r.met === undefined ? '' : r.met ? 'met' : 'NOT MET'}`);
+    for (const d of details) console.log(d);
+  });
+}

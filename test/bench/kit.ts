@@ -17,21 +17,27 @@ import { TRIGGER_STAGE, type Stack } from '../helpers/stack';
 /** One line of the final table: a figure beside its goal. `met` undefined: a figure with no goal of its own. */
 export type Row = { figure: string; measured: string; goal: string; met?: boolean };
 
-/** --quick: a few minutes on a 2-core machine; --full: the sizes the issue names. */
+/** --quick: about five minutes on a 2-core machine; --full: the sizes the issue names (about 40 minutes). */
 export type Size = {
+  /** P1: requests per side and row */
+  ingressRequests: number;
   burst: number; idleSamples: number; sleepingSmall: number; sleepingLarge: number; steadySeconds: number;
+  /** another connection's candidates sent during the one-worker burst (fairness) */
+  bystanders: number;
+  /** P5 again with the SDK's own cache size, for contrast (it doubles P5's time) */
+  uncappedContrast: boolean;
   /** connections (one API key each) the sleeping runs are spread over, so Lever's 10/s per key is not what P5 measures */
   sleepingKeys: number;
 };
 export const SIZES: Record<'quick' | 'full', Size> = {
-  quick: { burst: 200, idleSamples: 5, sleepingSmall: 100, sleepingLarge: 1_000, steadySeconds: 15, sleepingKeys: 10 },
-  full: { burst: 1_000, idleSamples: 10, sleepingSmall: 500, sleepingLarge: 5_000, steadySeconds: 30, sleepingKeys: 20 },
+  quick: { ingressRequests: 120, burst: 150, idleSamples: 3, bystanders: 4, sleepingSmall: 50, sleepingLarge: 500, steadySeconds: 10, sleepingKeys: 10, uncappedContrast: false },
+  full: { ingressRequests: 300, burst: 1_000, idleSamples: 10, bystanders: 10, sleepingSmall: 500, sleepingLarge: 5_000, steadySeconds: 30, sleepingKeys: 20, uncappedContrast: false },
 };
 
 /** Lever's documented budget per API key; the fake Lever enforces it (10/s, bursts to 20). */
 export const LEVER_LIMIT_PER_SECOND = 10;
 /** Extra API keys the fake Lever accepts, one per bench connection. */
-export const BENCH_KEYS = Array.from({ length: 24 }, (_, i) => `bench-key-${i}`);
+export const BENCH_KEYS = Array.from({ length: 48 }, (_, i) => `bench-key-${i}`);
 
 export const percentile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (issue 8's figures, P2-P6): one run against its own Temporal dev server,
+ * `npm run bench` (issue 8's figures, P1-P6): one run against its own Temporal dev server,
  * Postgres, fake Lever and real worker processes (`node dist/src/worker.js`), printing each
  * figure beside its goal. `--quick` (default) takes a few minutes; `--full` uses the issue's sizes.
  * Goals are ratios or counts measured in this one run, so they hold on any machine.
@@ -8,6 +8,7 @@ import { API_KEY } from '../helpers/stack';
 import { runWithStack } from '../tools/with-stack';
 import { LEVER_RESOURCES } from '../../src/fake-lever/server';
 import { burst, type BurstResult } from './burst';
+import { ingressVsBare } from './ingress-latency';
 import { leverCallsPerCompleteCheck } from './complete-check';
 import { BENCH_KEYS, ms, percentile, retried, SIZES, type Row } from './kit';
 import { sleepingRuns, type SleepingResult } from './sleeping-runs';
@@ -21,14 +22,22 @@ runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BE
   const log = (what: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${what}`);
   const rows: Row[] = [];
 
+  log(`P1: the ingress against a bare start, ${size.ingressRequests} requests per side at 1, 10 and 50 concurrent`);
+  const ingress = await ingressVsBare(stack, size.ingressRequests, [1, 10, 50]);
+  rows.push(...ingress.rows);
+
   log(`P2: ${STEADY_RATE} stage changes/s for ${size.steadySeconds} s, idle`);
   const idle: SteadyResult = await steadyLoad(stack, size.steadySeconds);
 
   log(`P3/P4: a burst of ${size.burst}, 1 worker, 1 connection (P2 runs during it)`);
   let busy: SteadyResult | undefined;
-  const one: BurstResult = await burst(stack, { candidates: size.burst, workers: 1, connections: 1, idleSamples: size.idleSamples, whileBusy: async () => void (busy = await steadyLoad(stack, size.steadySeconds)) });
+  const one: BurstResult = await burst(stack, {
+    candidates: size.burst, workers: 1, connections: 1, idleSamples: size.idleSamples, bystanders: size.bystanders, whileBusy: async () => void (busy = await steadyLoad(stack, size.steadySeconds)),
+  });
   log(`P3: a burst of ${size.burst}, 2 workers, 1 connection`);
   const two: BurstResult = await burst(stack, { candidates: size.burst, workers: 2, connections: 1 });
+  log(`P3: a burst of ${size.burst}, 4 workers, 1 connection`);
+  const four: BurstResult = await burst(stack, { candidates: size.burst, workers: 4, connections: 1 });
   log(`P3: a burst of ${size.burst}, 2 workers, 2 connections`);
   const twoConns: BurstResult = await burst(stack, { candidates: size.burst, workers: 2, connections: 2 });
 
@@ -37,8 +46,11 @@ runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BE
 
   log(`P5: ${size.sleepingSmall} then ${size.sleepingLarge} runs asleep in the hire wait (WORKER_MAX_CACHED_WORKFLOWS as configured)`);
   const sleepingDefault: SleepingResult = await sleepingRuns(stack, { small: size.sleepingSmall, large: size.sleepingLarge, keys: size.sleepingKeys });
-  log(`P5: again with the SDK's own cache size (WORKER_MAX_CACHED_WORKFLOWS unset in Temporal's terms: 100000)`);
-  const sleepingUncapped: SleepingResult = await sleepingRuns(stack, { small: size.sleepingSmall, large: size.sleepingLarge, keys: size.sleepingKeys, workerEnv: { WORKER_MAX_CACHED_WORKFLOWS: '100000' } });
+  let sleepingUncapped: SleepingResult | undefined;
+  if (size.uncappedContrast) {
+    log(`P5: again with the SDK's own cache size (WORKER_MAX_CACHED_WORKFLOWS unset in Temporal's terms: 100000)`);
+    sleepingUncapped = await sleepingRuns(stack, { small: size.sleepingSmall, large: size.sleepingLarge, keys: size.sleepingKeys, workerEnv: { WORKER_MAX_CACHED_WORKFLOWS: '100000' } });
+  }
 
   // P2
   const b = busy!;
@@ -48,7 +60,7 @@ runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BE
     goal: 'bare / ingress >= 0.9', met: (b.bareP99 / b.ingressP99 >= 0.9 && b.refused === 0),
   });
   // P3
-  for (const r of [one, two, twoConns]) {
+  for (const r of [one, two, four, twoConns]) {
     const name = `P3 burst ${r.candidates}, ${r.workers} worker${r.workers > 1 ? 's' : ''}, ${r.connections} connection${r.connections > 1 ? 's' : ''}`;
     rows.push({ figure: `${name}: runs invited / duplicates`, measured: `${r.started} / ${r.duplicates}`, goal: `${r.candidates} / 0`, met: r.started === r.candidates && r.duplicates === 0 });
     rows.push({ figure: `${name}: 429s from Lever`, measured: String(r.status429), goal: '0', met: r.status429 === 0 });
@@ -59,6 +71,17 @@ runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BE
       });
     }
   }
+  // P3, fairness: another connection's candidates during the one-worker burst.
+  rows.push({
+    figure: `P3 fairness: another connection's ${one.bystanderLatencies.length} candidates during the burst, invitation p50 / max (idle p50 ${ms(percentile(one.idleLatencies, 0.5))})`,
+    measured: `${ms(percentile(one.bystanderLatencies, 0.5))} / ${ms(Math.max(...one.bystanderLatencies))} (batch ${ms(one.batchMs)})`,
+    goal: 'max <= 0.1 x batch', met: Math.max(...one.bystanderLatencies) <= 0.1 * one.batchMs,
+  });
+  rows.push({
+    figure: 'P3 fairness: their Lever calls\' wait for the worker (schedule to start), p50 / max',
+    measured: `${ms(percentile(one.bystanderLeverWaits, 0.5))} / ${ms(Math.max(...one.bystanderLeverWaits))}`,
+    goal: '<= 1 s', met: Math.max(...one.bystanderLeverWaits) <= 1_000,
+  });
   // P4
   rows.push({ figure: 'P4 stage change -> invitation, idle p50', measured: ms(percentile(one.idleLatencies, 0.5)), goal: '(figure)' });
   rows.push({
@@ -67,6 +90,7 @@ runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BE
   });
   // P5
   for (const [label, s] of [['configured cache', sleepingDefault], ['uncapped cache', sleepingUncapped]] as const) {
+    if (!s) continue;
     const ratio = s.rssLargeKb / s.rssSmallKb;
     rows.push({
       figure: `P5 worker RSS, ${s.small} vs ${s.large} runs asleep (${label})`, measured: `${(s.rssSmallKb / 1024).toFixed(0)} vs ${(s.rssLargeKb / 1024).toFixed(0)} MB (x${ratio.toFixed(2)})`,
@@ -82,6 +106,8 @@ runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BE
   const table = [['figure', 'measured', 'goal', 'met'], ...rows.map((r) => [r.figure, r.measured, r.goal, r.met === undefined ? '-' : r.met ? 'yes' : 'NO'])];
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
   console.log(`\nrefcheck bench (${mode}, ${new Date().toISOString()}, ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  for (const d of ingress.details) console.log(d);
+  console.log('');
   for (const [i, row] of table.entries()) {
     console.log(`| ${row.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`);
     if (i === 0) console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);

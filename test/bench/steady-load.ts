@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { TRIGGER_STAGE, type Stack } from '../helpers/stack';
+import { fairTo } from '../../src/reference-checks';
 import { ConnectionIdKey, OpportunityIdKey, StatusKey } from '../../workflows/definitions';
 import { percentile } from './kit';
 
@@ -33,7 +34,7 @@ export async function steadyLoad(stack: Stack, seconds: number): Promise<SteadyR
     const opportunityId = `steady-${r}-bare-${i}`;
     await stack.client.workflow.start('referenceCheck', {
       taskQueue: stack.config.TEMPORAL_TASK_QUEUE, workflowId: `reference-check/${stack.connectionId}/${opportunityId}`,
-      args: [{}], workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      args: [{}], workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY', priority: fairTo(stack.connectionId),
       typedSearchAttributes: [{ key: ConnectionIdKey, value: stack.connectionId }, { key: OpportunityIdKey, value: opportunityId }, { key: StatusKey, value: 'starting' }],
       staticSummary: `Reference check · Lever opportunity ${opportunityId}`,
     });
