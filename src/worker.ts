@@ -79,7 +79,11 @@ async function main() {
   await temporal.connection.close();
   logger.info({ schedule, everySeconds: config.RETENTION_SWEEP_INTERVAL_SECONDS }, 'retention sweep scheduled');
   const running = worker.run();
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT || undefined }, 'worker running');
+  // The SDK warns once that the Lever queue's worker has no workflows: it runs Lever's calls only, by design.
+  logger.info({
+    taskQueue: config.TEMPORAL_TASK_QUEUE, leverTaskQueue: leverTaskQueue(config.TEMPORAL_TASK_QUEUE), leverActivitySlots: config.WORKER_LEVER_ACTIVITY_SLOTS,
+    metricsPort: config.WORKER_METRICS_PORT || undefined,
+  }, 'worker running');
   // Shutdown lets in-flight activities finish (or time out) before the connections close.
   onShutdown(logger, async () => {
     worker.shutdown();

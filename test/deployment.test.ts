@@ -255,6 +255,17 @@ describe('docker-compose.yml scaled out', () => {
     expect(services['refcheck-api'].networks).toContain('default');
   });
 
+  it("gives the Temporal server the dynamic config refcheck's fairness needs: fairness on, one partition per task queue, as the dev server runs", () => {
+    const { configs, environment } = services.temporal;
+    expect(configs?.find((c) => c.source === 'temporal-dynamic-config')?.target).toBe(environment?.DYNAMIC_CONFIG_FILE_PATH);
+    const dynamic = YAML.parse(content('temporal-dynamic-config')) as Record<string, { value: unknown }[]>;
+    const devServer = readFileSync(join(__dirname, '..', 'src', 'dev', 'temporal-server.ts'), 'utf8');
+    for (const [key, value] of Object.entries({ 'matching.enableFairness': true, 'matching.numTaskqueueReadPartitions': 1, 'matching.numTaskqueueWritePartitions': 1 })) {
+      expect(`${key}: ${JSON.stringify(dynamic[key])}`).toBe(`${key}: ${JSON.stringify([{ value }])}`);
+      expect(devServer).toContain(`'${key}=${value}'`);
+    }
+  });
+
   it('scrapes every replica of the api, the worker and the mail listener, by DNS, on the port each serves /metrics on', () => {
     const prometheus = YAML.parse(content('prometheus-config')) as { scrape_configs: { job_name: string; dns_sd_configs: { names: string[]; type: string; port: number }[] }[] };
     const portOf = { 'refcheck-api': 'API_METRICS_PORT', 'refcheck-worker': 'WORKER_METRICS_PORT', 'mail-listener': 'MAIL_LISTENER_METRICS_PORT' } as const;

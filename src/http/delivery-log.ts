@@ -4,14 +4,11 @@ import type { Logger } from '../logger';
 
 /** More than this many waiting rows (Postgres down for long) are dropped, oldest first, rather than held without bound. */
 const MAX_WAITING = 10_000;
-/** How long a row waits for others to share its insert: off the answer's path, and few enough to lose in a crash. */
-const GATHER_MS = 100;
 
 /**
  * The ingress's record of trusted deliveries (webhook_deliveries), written after Lever has its
- * answer: whatever arrived within GATHER_MS goes in one insert, so a burst costs Postgres a few
- * statements rather than one per delivery, and a steady trickle one every 100 ms rather than one
- * between each delivery and the next. A crash loses only rows not yet written: the starts
+ * answer: whatever arrived meanwhile goes in one insert, so a burst costs Postgres a few
+ * statements rather than one per delivery. A crash loses only rows not yet written: the starts
  * and signals they describe are already held by Temporal, and the token check does not use this table.
  */
 export class DeliveryLog {
@@ -28,7 +25,8 @@ export class DeliveryLog {
   }
 
   private async writeAll(): Promise<void> {
-    await new Promise((r) => setTimeout(r, GATHER_MS));
+    // After the current answers are on their way: let the event loop finish what it is doing first.
+    await new Promise((r) => setImmediate(r));
     while (this.waiting.length) {
       const batch = this.waiting;
       this.waiting = [];

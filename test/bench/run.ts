@@ -32,10 +32,11 @@ runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BE
   log(`P3/P4: a burst of ${size.burst}, 1 worker, 1 connection (P2 runs during it)`);
   let busy: SteadyResult | undefined;
   const one: BurstResult = await burst(stack, {
-    candidates: size.burst, workers: 1, connections: 1, idleSamples: size.idleSamples, bystanders: size.bystanders, whileBusy: async () => void (busy = await steadyLoad(stack, size.steadySeconds)),
+    candidates: size.burst, workers: 1, connections: 1, idleSamples: size.idleSamples, whileBusy: async () => void (busy = await steadyLoad(stack, size.steadySeconds)),
   });
-  log(`P3: a burst of ${size.burst}, 2 workers, 1 connection`);
-  const two: BurstResult = await burst(stack, { candidates: size.burst, workers: 2, connections: 1 });
+  // Another organisation's candidates during this burst (not the first: P2's extra load runs there).
+  log(`P3: a burst of ${size.burst}, 2 workers, 1 connection, and another connection's ${size.bystanders} candidates meanwhile`);
+  const two: BurstResult = await burst(stack, { candidates: size.burst, workers: 2, connections: 1, bystanders: size.bystanders });
   log(`P3: a burst of ${size.burst}, 4 workers, 1 connection`);
   const four: BurstResult = await burst(stack, { candidates: size.burst, workers: 4, connections: 1 });
   log(`P3: a burst of ${size.burst}, 2 workers, 2 connections`);
@@ -71,16 +72,16 @@ runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BE
       });
     }
   }
-  // P3, fairness: another connection's candidates during the one-worker burst.
+  // P3, fairness: another connection's candidates during the two-worker burst.
   rows.push({
-    figure: `P3 fairness: another connection's ${one.bystanderLatencies.length} candidates during the burst, invitation p50 / max (idle p50 ${ms(percentile(one.idleLatencies, 0.5))})`,
-    measured: `${ms(percentile(one.bystanderLatencies, 0.5))} / ${ms(Math.max(...one.bystanderLatencies))} (batch ${ms(one.batchMs)})`,
-    goal: 'max <= 0.1 x batch', met: Math.max(...one.bystanderLatencies) <= 0.1 * one.batchMs,
+    figure: `P3 fairness: another connection's ${two.bystanderLatencies.length} candidates during the 2-worker burst, invitation p50 / max (idle p50 ${ms(percentile(one.idleLatencies, 0.5))})`,
+    measured: `${ms(percentile(two.bystanderLatencies, 0.5))} / ${ms(Math.max(...two.bystanderLatencies))} (batch ${ms(two.batchMs)})`,
+    goal: 'max <= 0.1 x batch', met: Math.max(...two.bystanderLatencies) <= 0.1 * two.batchMs,
   });
   rows.push({
     figure: 'P3 fairness: their Lever calls\' wait for the worker (schedule to start), p50 / max',
-    measured: `${ms(percentile(one.bystanderLeverWaits, 0.5))} / ${ms(Math.max(...one.bystanderLeverWaits))}`,
-    goal: '<= 1 s', met: Math.max(...one.bystanderLeverWaits) <= 1_000,
+    measured: `${ms(percentile(two.bystanderLeverWaits, 0.5))} / ${ms(Math.max(...two.bystanderLeverWaits))}`,
+    goal: '<= 1 s', met: Math.max(...two.bystanderLeverWaits) <= 1_000,
   });
   // P4
   rows.push({ figure: 'P4 stage change -> invitation, idle p50', measured: ms(percentile(one.idleLatencies, 0.5)), goal: '(figure)' });
