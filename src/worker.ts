@@ -12,6 +12,7 @@ import { exitOnBadConfig, onShutdown } from './process';
 import { SecretBox } from './secrets';
 import { smsSenderFrom } from './sms/from-config';
 import { createTemporalClient, temporalDataConverter } from './temporal';
+import { TemporalWorkerLogger } from './temporal-worker-logger';
 import { leverTaskQueue } from '../workflows/definitions';
 
 /** refcheck's two Temporal workers in one process, run and stopped together. */
@@ -68,8 +69,7 @@ async function main() {
   const config = exitOnBadConfig(loadConfig);
   const logger = createLogger(config.LOG_LEVEL, 'refcheck-worker');
   // Before the first connection: the runtime (and its metrics exporter) is installed once per process.
-  const telemetry = workerTelemetry(config);
-  if (telemetry) Runtime.install(telemetry);
+  Runtime.install({ ...workerTelemetry(config), logger: new TemporalWorkerLogger('INFO') });
   const db = createDb(config.DATABASE_URL);
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
   const { worker, connection } = await createWorker(config, { db, mailer });
@@ -79,7 +79,6 @@ async function main() {
   await temporal.connection.close();
   logger.info({ schedule, everySeconds: config.RETENTION_SWEEP_INTERVAL_SECONDS }, 'retention sweep scheduled');
   const running = worker.run();
-  // The SDK warns once that the Lever queue's worker has no workflows: it runs Lever's calls only, by design.
   logger.info({
     taskQueue: config.TEMPORAL_TASK_QUEUE, leverTaskQueue: leverTaskQueue(config.TEMPORAL_TASK_QUEUE), leverActivitySlots: config.WORKER_LEVER_ACTIVITY_SLOTS,
     metricsPort: config.WORKER_METRICS_PORT || undefined,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
+import { TemporalWorkerLogger } from '../../src/temporal-worker-logger';
 import { loadConfig, type Config } from '../../src/config';
 import { insertOrganisation } from '../../src/db/accounts';
 import { insertConnection, type HireSync, type WebhookEvent } from '../../src/db/connections';
@@ -190,7 +191,7 @@ function quietTemporalRuntime() {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new TemporalWorkerLogger('WARN') });
   } catch {
     // already installed by an earlier stack in this process
   }
