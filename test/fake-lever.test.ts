@@ -85,14 +85,20 @@ describe('pagination', () => {
 });
 
 describe('rate limit (token bucket per key: 10/s, burst 20)', () => {
-  test('25 concurrent requests on a fresh key: 20 succeed, 5 get 429 without Retry-After; ~1s later it refills', async () => {
+  test('25 concurrent requests on a fresh key: 20 succeed (and one more per 100 ms they take), the rest get 429 without Retry-After; ~1s later it refills', async () => {
+    const started = performance.now();
     const burst = await Promise.all(Array.from({ length: 25 }, () => api('/stages', { key: BURST_KEY })));
+    // The bucket refills at 10/s while the 25 are in flight: on a busy machine they take a few hundred ms.
+    const refilled = Math.floor(((performance.now() - started) / 1000) * 10);
     const limited = burst.filter((r) => r.status === 429);
-    expect(burst.filter((r) => r.status === 200)).toHaveLength(20);
-    expect(limited).toHaveLength(5);
+    const ok = burst.filter((r) => r.status === 200).length;
+    expect(ok).toBeGreaterThanOrEqual(20);
+    expect(ok).toBeLessThanOrEqual(20 + refilled);
+    expect(limited).toHaveLength(25 - ok);
+    expect(limited.length).toBeGreaterThan(0);
     expect(limited[0].body).toEqual({ code: 'TooManyRequestsError', message: 'Rate limit exceeded' });
     expect(limited[0].headers.get('retry-after')).toBeNull();
-    expect(fake.count429()).toBe(5);
+    expect(fake.count429()).toBe(limited.length);
 
     await sleep(1000); // 10 tokens back
     const later = await Promise.all(Array.from({ length: 10 }, () => api('/stages', { key: BURST_KEY })));
