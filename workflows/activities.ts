@@ -28,7 +28,8 @@ export const local = proxyActivities<Activities>({
 
 /**
  * Temporal local activities: run by the worker inside the workflow task, without a round trip
- * through the task queue. Only for quick, idempotent Postgres writes (the console's `checks` row).
+ * through the task queue. Only for quick, idempotent Postgres work: the console's `checks` row,
+ * the template pick and the request (keyed by the run, so a repeat gets the same one).
  */
 export const localActivities = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
