@@ -17,7 +17,7 @@ import { TRIGGER_STAGE, type Stack } from '../helpers/stack';
 /** One line of the final table: a figure beside its goal. `met` undefined: a figure with no goal of its own. */
 export type Row = { figure: string; measured: string; goal: string; met?: boolean };
 
-/** --quick: about five minutes on a 2-core machine; --full: the sizes the issue names (about 40 minutes). */
+/** --quick: about five minutes on a 2-core machine; --full: the sizes the issue names (about 35 minutes). */
 export type Size = {
   /** P1: requests per side and row */
   ingressRequests: number;
