@@ -14,9 +14,9 @@ export type MetricsServer = { port: number; close: () => Promise<void> };
 /**
  * GET /metrics and GET /healthz on a port of their own, never the public one: what runs where,
  * how busy it is and which outcomes occur is for the operator, not for whoever reaches the proxy.
- * `healthy` answers /healthz (503 when false), so a container's health check can use the same port.
+ * /healthz answers while the process serves, so a container's health check can use the same port.
  */
-export async function serveMetrics(opts: { host: string; port: number; healthy?: () => boolean }): Promise<MetricsServer> {
+export async function serveMetrics(opts: { host: string; port: number }): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET, HEAD' }).end();
@@ -27,10 +27,7 @@ export async function serveMetrics(opts: { host: string; port: number; healthy?:
       );
       return;
     }
-    if (path === '/healthz') {
-      const ok = opts.healthy?.() ?? true;
-      return void res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok }));
-    }
+    if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { findRequest } from '../src/db/requests';
 import { listReferees } from '../src/db/referees';
 import { refereeWorkflowId } from '../workflows/definitions';
-import { giveReferences, refereesOf, startCheck, until, waitForStatus } from './helpers/journey';
+import { checkAwaitingHire, giveReferences, refereesOf, startCheck, until } from './helpers/journey';
 import { startStack, type Stack } from './helpers/stack';
 
 /**
@@ -60,9 +60,7 @@ test('when the candidate is deleted in Lever mid-check, then refcheck forgets th
 
 test('when the candidate is archived as not hired after the report, then the run ends not-hired without asking the owner; deleting them later purges what refcheck kept', async () => {
   const opp = stack.seedCandidate('opp-archived-later');
-  const { handle, requestId } = await startCheck(stack, opp);
-  await giveReferences(stack, opp);
-  await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
+  const { handle, requestId } = await checkAwaitingHire(stack, opp);
   await archive(opp, 'reason-withdrew');
   expect(await handle.result()).toMatchObject({ outcome: 'not-hired', hireSource: 'lever-archive', requestStatus: 'completed' });
   expect(stack.fake.tags(opp)).toContain('refcheck: not hired');

@@ -1,4 +1,4 @@
-import { giveReferences, handleFor, startCheck, waitForStatus } from './helpers/journey';
+import { checkAwaitingHire, handleFor, waitForStatus } from './helpers/journey';
 import { candidateEmail, startStack, TRIGGER_STAGE, type Stack } from './helpers/stack';
 
 /**
@@ -39,9 +39,7 @@ test('when twenty candidates on one posting enter the stage at once, then each s
 
 test('when a check runs from stage change to a hire Lever confirms, then it costs Lever at most 8 calls', async () => {
   const opp = stack.seedCandidate('opp-one-check');
-  const { handle } = await startCheck(stack, opp);
-  await giveReferences(stack, opp);
-  await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
+  const { handle } = await checkAwaitingHire(stack, opp);
   stack.fake.archive(opp, 'reason-hired');
   expect((await stack.deliver('candidateHired', { opportunityId: opp })).status).toBe(202);
   expect(await handle.result()).toMatchObject({ outcome: 'hired', hireSource: 'lever-webhook', responsesReceived: 2 });

@@ -4,7 +4,7 @@ import { connectionChanged } from '../src/db/connections';
 import { setAttachReportPdf } from '../src/db/report-pdfs';
 import { findRequest } from '../src/db/requests';
 import type { FaultSpec } from '../src/fake-lever/server';
-import { giveReferences, handleFor, startCheck, until, waitForStatus } from './helpers/journey';
+import { checkAwaitingHire, giveReferences, handleFor, startCheck, until, waitForStatus } from './helpers/journey';
 import { startStack, TRIGGER_STAGE, type Stack } from './helpers/stack';
 
 /**
@@ -85,9 +85,7 @@ describe('a webhook Lever does not confirm changes nothing', () => {
 
   test('when an archive webhook names a hired reason but Lever archived the candidate as withdrawn, then Lever\'s reason decides: not hired', async () => {
     const opp = stack.seedCandidate('opp-archive-reason');
-    const { handle } = await startCheck(stack, opp);
-    await giveReferences(stack, opp);
-    await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
+    const { handle } = await checkAwaitingHire(stack, opp);
     stack.fake.archive(opp, 'reason-withdrew');
     await stack.deliver('candidateArchiveChange', { opportunityId: opp, toArchived: { archivedAt: Date.now(), reason: 'reason-hired' } });
     expect(await handle.result()).toMatchObject({ outcome: 'not-hired', hireSource: 'lever-archive' });
@@ -162,9 +160,7 @@ describe('a deletion Lever confirms always purges, whatever the run is doing', (
 
   test('when Lever deletes the candidate while the run reads the archive reason, then the run ends deleted and their data is gone', async () => {
     const opp = stack.seedCandidate('opp-delete-archive-reason');
-    const { handle } = await startCheck(stack, opp);
-    await giveReferences(stack, opp);
-    await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
+    const { handle } = await checkAwaitingHire(stack, opp);
     // A reason added in Lever since refcheck last read them: the worker keeps the reasons it read, so this one is read afresh.
     stack.fake.store.archiveReasons.push({ id: 'reason-moved-abroad', text: 'Moved abroad', status: 'active', type: 'non-hired' });
     stack.fake.archive(opp, 'reason-moved-abroad');

@@ -1,7 +1,7 @@
 import { listEvents } from '../src/db/events';
 import { listReferees } from '../src/db/referees';
 import { refereeWorkflowId } from '../workflows/definitions';
-import { giveReferences, refereesOf, startCheck, until, waitForStatus } from './helpers/journey';
+import { checkAwaitingHire, refereesOf, startCheck, until, waitForStatus } from './helpers/journey';
 import { candidateEmail, startStack } from './helpers/stack';
 
 /**
@@ -20,9 +20,7 @@ test('when one referee answers and the other stays silent, then the silent one i
   });
   try {
     const opp = stack.seedCandidate('opp-silent-referee');
-    const { handle, requestId } = await startCheck(stack, opp);
-    await giveReferences(stack, opp, { answer: 1 });
-    const status = await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome', 30_000);
+    const { handle, requestId, status } = await checkAwaitingHire(stack, opp, { answer: 1 });
     expect(status).toMatchObject({ requestStatus: 'expired', responsesReceived: 1 });
 
     const silent = refereesOf(opp)[1];

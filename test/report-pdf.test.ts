@@ -1,6 +1,6 @@
 import { listAudit } from '../src/db/accounts';
 import { consoleUser, textOf, type ConsoleUser } from './helpers/console';
-import { giveReferences, startCheck, waitForStatus } from './helpers/journey';
+import { checkAwaitingHire, giveReferences, startCheck, waitForStatus } from './helpers/journey';
 import { pdfPageCount, pdfText } from './helpers/pdf';
 import { startStack, type Stack } from './helpers/stack';
 
@@ -97,9 +97,7 @@ test('when Lever refuses the file for good, then the check records the PDF as fa
 test('when the setting is off, then no file goes to Lever and Lever\'s files are not even listed', async () => {
   await setPdf(admin, false);
   const opp = stack.seedCandidate('opp-pdf-off');
-  const { handle } = await startCheck(stack, opp);
-  await giveReferences(stack, opp);
-  await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
+  const { handle } = await checkAwaitingHire(stack, opp);
 
   expect(stack.fake.files(opp)).toHaveLength(0);
   expect(stack.fake.requests.filter((r) => r.path.includes('/files'))).toHaveLength(0);
@@ -138,9 +136,7 @@ test('when the worker has no Chromium, then the console warns beside the setting
     expect(textOf((await bareAdmin.get(path)).html)).toContain('checks skip the PDF and say so on their page');
 
     const opp = bare.seedCandidate('opp-pdf-no-chromium');
-    const { handle } = await startCheck(bare, opp);
-    await giveReferences(bare, opp);
-    await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
+    const { handle } = await checkAwaitingHire(bare, opp);
     expect(bare.fake.files(opp)).toHaveLength(0);
     expect(bare.fake.notes(opp)).toHaveLength(1);
     expect(textOf((await bareAdmin.get(`/console/checks/${bare.connectionId}/${opp}`)).html)).toContain('PDF skipped Chromium is not installed on refcheck\'s worker');

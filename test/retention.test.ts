@@ -6,7 +6,7 @@ import { listProspects } from '../src/db/prospects';
 import { ensureRetentionSchedule, retentionScheduleId } from '../src/retention-schedule';
 import type { retentionSweep } from '../workflows/retention';
 import { consoleUser, textOf, type ConsoleUser } from './helpers/console';
-import { giveReferences, refereesOf, startCheck, until, waitForStatus } from './helpers/journey';
+import { checkAwaitingHire, refereesOf, until } from './helpers/journey';
 import { openPortalRequest } from './helpers/portal';
 import { candidateEmail, startStack, type Stack } from './helpers/stack';
 
@@ -34,9 +34,7 @@ const scheduleOptions = () => ({ taskQueue: stack.config.TEMPORAL_TASK_QUEUE, in
 /** A check run to its report, then concluded `daysAgo` days ago (the run itself is stopped: its hire wait is not the point). */
 async function checkConcluded(opportunityId: string, daysAgo: number, opts: { optIn?: boolean } = {}) {
   stack.seedCandidate(opportunityId);
-  const { handle, requestId } = await startCheck(stack, opportunityId);
-  await giveReferences(stack, opportunityId, opts);
-  await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
+  const { handle, requestId } = await checkAwaitingHire(stack, opportunityId, opts);
   await handle.terminate('test: concluded long ago');
   await stack.db.query(`update reference_requests set concluded_at = now() - make_interval(days => $2) where id = $1`, [requestId, daysAgo]);
   await stack.db.query(`update checks set finished_at = now() - make_interval(days => $2), outcome = 'hired' where request_id = $1`, [requestId, daysAgo]);

@@ -63,6 +63,20 @@ describe('a captured envelope re-sent with other data', () => {
     expect(all).not.toContain('opp-chosen-by-attacker');
   });
 
+  test('when a delivery and copies with forged data arrive at once (sharing the token check), then one body is accepted and every other is 401, with one run started', async () => {
+    const genuine = stack.fake.signWebhook('candidateStageChange', stageChange('opp-race-0'), stack.signingTokens.candidateStageChange);
+    // Two copies of each body: Lever retrying alongside, so copies of one body also meet in a batch.
+    const bodies = Array.from({ length: 6 }, (_, i) => (i === 0 ? genuine : { ...genuine, data: stageChange(`opp-race-${i}`) }));
+    const answers = await Promise.all(bodies.flatMap((body) => [body, body]).map((body) => post(urlOf('candidateStageChange'), body).then((a) => ({ opp: body.data.opportunityId, status: a.status }))));
+
+    const accepted = [...new Set(answers.filter((a) => a.status !== 401).map((a) => a.opp))];
+    expect(accepted).toHaveLength(1);
+    expect(answers.filter((a) => a.opp !== accepted[0]).map((a) => a.status)).toEqual(Array(10).fill(401));
+    expect(answers.filter((a) => a.opp === accepted[0]).map((a) => a.status).sort()).toEqual([200, 202]);
+    const started = await Promise.all(bodies.map((b) => describeOrUndefined(b.data.opportunityId)));
+    expect(started.filter(Boolean)).toHaveLength(1);
+  });
+
   test.each([
     ['candidateDeleted', (opportunityId: string) => ({ opportunityId })],
     ['candidateHired', (opportunityId: string) => ({ opportunityId })],

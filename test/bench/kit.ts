@@ -1,18 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { toEnv, type Config } from '../../src/config';
+import type { Config } from '../../src/config';
 import { insertConnection, type WebhookEvent } from '../../src/db/connections';
 import { insertTemplate } from '../../src/db/templates';
-import { projectRoot } from '../../src/dev/project-root';
 import { buildApp } from '../../src/http/app';
 import { ReferenceChecks } from '../../src/reference-checks';
 import type { TemplateSettings } from '../../src/templates/schema';
 import { defaultTemplateSettings } from '../../src/templates/surveys';
 import { TRIGGER_STAGE, type Stack } from '../helpers/stack';
+import { spawnWorker as startWorkerProcess } from '../helpers/worker-process';
 
 /** One line of the final table: a figure beside its goal. `met` undefined: a figure with no goal of its own. */
 export type Row = { figure: string; measured: string; goal: string; met?: boolean };
@@ -139,25 +138,10 @@ export async function sendAll<T>(send: (item: T) => Promise<number>, items: T[],
 
 export type WorkerProcess = { child: ChildProcess; rssKb: () => number; stop: () => Promise<void> };
 
-/** The real worker process (`node dist/src/worker.js`) on the phase's task queue. */
-export const spawnWorker = (config: Config, extraEnv: Record<string, string> = {}) => spawnProcess('worker.js', 'worker running', config, extraEnv);
-
-async function spawnProcess(file: string, readyLine: string, config: Config, extraEnv: Record<string, string>): Promise<WorkerProcess> {
-  const script = join(projectRoot(), 'dist', 'src', file);
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, ...toEnv(config), LOG_LEVEL: 'info', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out = (out + d.toString()).slice(-20_000);
-      if (!out.includes(readyLine)) return;
-      // Ready: its log lines (one per delivery, as in production) are read and dropped from now on.
-      for (const stream of [child.stdout!, child.stderr!]) stream.removeListener('data', onData).resume();
-      resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${file} exited (${code}) before it was ready:\n${out}`)));
-  });
+/** The real worker process (`node dist/src/worker.js`) on the phase's task queue, once it polls. */
+export async function spawnWorker(config: Config, extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
+  const { child, ready } = startWorkerProcess(config, extraEnv);
+  await ready;
   return {
     child,
     rssKb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN),

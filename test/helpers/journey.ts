@@ -78,6 +78,14 @@ export async function giveReferences(stack: Stack, opportunityId: string, opts: 
   return referees;
 }
 
+/** A check taken from the stage change through both referees' answers to the hire wait: its report is in Lever. */
+export async function checkAwaitingHire(stack: Stack, opportunityId: string, opts: Parameters<typeof giveReferences>[2] = {}) {
+  const started = await startCheck(stack, opportunityId);
+  await giveReferences(stack, opportunityId, opts);
+  const status = await waitForStatus(started.handle, (s) => s.step === 'awaiting-hire-outcome');
+  return { ...started, status };
+}
+
 /** The demo owner (Grace Hopper in the stack's fake Lever), who is asked whether the candidate was hired. */
 export const OWNER_EMAIL = 'grace@acme.test';
 

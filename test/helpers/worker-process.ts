@@ -6,10 +6,13 @@ import { toEnv, type Config } from '../../src/config';
 
 const WORKER = join(projectRoot(), 'dist', 'src', 'worker.js');
 
-/** The real worker process (`node dist/src/worker.js`), configured like the test's stack. */
-export function spawnWorker(config: Config): { child: ChildProcess; ready: Promise<void>; output: () => string } {
+/**
+ * The real worker process (`node dist/src/worker.js`), configured like the test's stack, logging at
+ * info (its output is kept whole: tests read it for what must never be logged). `extraEnv` goes last.
+ */
+export function spawnWorker(config: Config, extraEnv: Record<string, string> = {}): { child: ChildProcess; ready: Promise<void>; output: () => string } {
   if (!existsSync(WORKER)) throw new Error('dist/src/worker.js is missing: run the suite with `npm test`, which compiles first');
-  const child = spawn(process.execPath, [WORKER], { env: { PATH: process.env.PATH, ...toEnv(config), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [WORKER], { env: { PATH: process.env.PATH, ...toEnv(config), LOG_LEVEL: 'info', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const ready = new Promise<void>((resolveReady, reject) => {
     const onData = (d: Buffer) => {
