@@ -45,7 +45,7 @@ runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BE
   log('P6: one complete check');
   const perCheck = await leverCallsPerCompleteCheck(stack);
 
-  log(`P5: ${size.sleepingSmall} then ${size.sleepingLarge} runs asleep in the hire wait (WORKER_MAX_CACHED_WORKFLOWS as configured)`);
+  log(`P5: ${size.sleepingSmall} then ${size.sleepingLarge} runs asleep in the hire wait, in waves of ${size.sleepingSmall} (WORKER_MAX_CACHED_WORKFLOWS as configured)`);
   const sleepingDefault: SleepingResult = await sleepingRuns(stack, { small: size.sleepingSmall, large: size.sleepingLarge, keys: size.sleepingKeys });
   let sleepingUncapped: SleepingResult | undefined;
   if (size.uncappedContrast) {
