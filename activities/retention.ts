@@ -1,5 +1,6 @@
 import { purgeOldLoginFailures } from '../src/db/accounts';
 import { purgeExpiredDeliveries } from '../src/db/deliveries';
+import { purgeOldLeverWrites } from '../src/db/lever-writes';
 import { purgeExpiredWebhookTokens } from '../src/db/webhook-tokens';
 import * as retention from '../src/db/retention';
 import { DAY_MS } from './deps';
@@ -7,7 +8,7 @@ import type { ActivityDeps } from './deps';
 
 export type PurgeBatchInput = { batchSize: number };
 export type PurgeBatchResult = { purged: number };
-export type OperationalPurgeResult = { deliveries: number; webhookTokens: number; loginFailures: number };
+export type OperationalPurgeResult = { deliveries: number; webhookTokens: number; loginFailures: number; leverWrites: number };
 
 /**
  * The retention sweep's steps: each deletes one batch of expired personal data in Postgres and
@@ -30,8 +31,9 @@ export function retentionActivities(deps: ActivityDeps) {
 
     /**
      * Webhook deliveries past their retention, delivery tokens older than the triggeredAt window
-     * (a replay that old is refused by the window itself), and sign-in failures older than a day
-     * (the throttle looks back 15 minutes; the rows hold an address and an IP).
+     * (a replay that old is refused by the window itself), sign-in failures older than a day
+     * (the throttle looks back 15 minutes; the rows hold an address and an IP), and the records
+     * of Lever writes done longer ago than their connection's retention (ids only, but one per note).
      */
     async purgeExpiredOperationalRecords(): Promise<OperationalPurgeResult> {
       const now = Date.now();
@@ -40,6 +42,7 @@ export function retentionActivities(deps: ActivityDeps) {
         deliveries: await purgeExpiredDeliveries(deps.db, new Date(now - webhookDeliveryRetentionDays * DAY_MS)),
         webhookTokens: await purgeExpiredWebhookTokens(deps.db, new Date(now - webhookMaxAgeSeconds * 1000)),
         loginFailures: await purgeOldLoginFailures(deps.db, new Date(now - DAY_MS)),
+        leverWrites: await purgeOldLeverWrites(deps.db),
       };
     },
   };

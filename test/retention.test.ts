@@ -141,7 +141,7 @@ test('when an admin sets a retention outside 30 to 1825 days, then the page says
   expect((await listAudit(stack.db, stack.organisationId, { target: stack.connectionId })).map((e) => e.action)).toContain('connection.retention');
 });
 
-test('when the sweep runs, then webhook deliveries past their retention, replay tokens past the triggeredAt window and old sign-in failures are deleted; recent ones are kept', async () => {
+test('when the sweep runs, then webhook deliveries past their retention, replay tokens past the triggeredAt window, old sign-in failures and Lever-write records past the connection\'s retention are deleted; recent ones and unfinished claims are kept', async () => {
   const old = `now() - interval '400 days'`;
   const insertDelivery = (age: string, opportunityId: string) => stack.db.query(
     `insert into webhook_deliveries (connection_id, event, opportunity_id, outcome, http_status, received_at) values ($1, 'candidateStageChange', $2, 'started', 202, ${age})`,
@@ -156,6 +156,14 @@ test('when the sweep runs, then webhook deliveries past their retention, replay 
     [stack.connectionId],
   );
   await stack.db.query(`insert into login_failures (email_key, ip, at) values ('old@example.test', '192.0.2.1', ${old}), ('new@example.test', '192.0.2.2', now())`);
+  // The connection keeps data 180 days (the default): a write done 400 days ago is forgotten; one done
+  // yesterday, and a claim 400 days old never marked written (a late retry must still look in Lever), stay.
+  await stack.db.query(
+    `insert into lever_writes (connection_id, write_key, opportunity_id, claimed_at, written_at) values
+       ($1, 'sweep-written-old', 'opp-w', ${old}, ${old}), ($1, 'sweep-written-new', 'opp-w', now() - interval '1 day', now() - interval '1 day'),
+       ($1, 'sweep-unfinished-old', 'opp-w', ${old}, null)`,
+    [stack.connectionId],
+  );
 
   await ensureRetentionSchedule(stack.client, scheduleOptions());
   const totals = await sweepBySchedule();
@@ -163,10 +171,12 @@ test('when the sweep runs, then webhook deliveries past their retention, replay 
   expect(totals.deliveries).toBeGreaterThanOrEqual(1);
   expect(totals.webhookTokens).toBeGreaterThanOrEqual(1);
   expect(totals.loginFailures).toBeGreaterThanOrEqual(1);
+  expect(totals.leverWrites).toBeGreaterThanOrEqual(1);
   const kept = async (sql: string, params: unknown[] = []) => (await stack.db.query<{ k: string }>(sql, params)).map((r) => r.k).sort();
   expect(await kept(`select opportunity_id as k from webhook_deliveries where opportunity_id like 'opp-old-%' or opportunity_id = 'opp-new'`)).toEqual(['opp-new']);
   expect(await kept(`select encode(token_sha256, 'hex') as k from webhook_delivery_tokens where connection_id = $1 and length(token_sha256) = 1`, [stack.connectionId])).toEqual(['02']);
   expect(await kept(`select email_key as k from login_failures where email_key like '%@example.test'`)).toEqual(['new@example.test']);
+  expect(await kept(`select write_key as k from lever_writes where connection_id = $1 and write_key like 'sweep-%'`, [stack.connectionId])).toEqual(['sweep-unfinished-old', 'sweep-written-new']);
 });
 
 test("when an admin of another organisation posts this connection's retention or PDF setting, then nothing changes", async () => {

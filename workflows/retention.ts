@@ -5,7 +5,7 @@ import type { PurgeBatchInput, PurgeBatchResult } from '../activities/retention'
 /**
  * The retention sweep, started by a Temporal Schedule (src/retention-schedule.ts): deletes the
  * personal data of checks concluded longer ago than their connection's retention, batch by batch,
- * then what a withdrawn consent no longer covers, then old webhook records. Only counts travel
+ * then what a withdrawn consent no longer covers, then old webhook and Lever-write records. Only counts travel
  * through Temporal. Running it twice at once is safe: the batches lock their rows and skip each other's.
  */
 export const RETENTION_SWEEP_WORKFLOW = 'retentionSweep';
@@ -16,7 +16,9 @@ export type RetentionSweepInput = {
   /** carried over continue-as-new */
   totals?: RetentionSweepResult;
 };
-export type RetentionSweepResult = { requests: number; checks: number; withdrawnProspects: number; deliveries: number; webhookTokens: number; loginFailures: number };
+export type RetentionSweepResult = {
+  requests: number; checks: number; withdrawnProspects: number; deliveries: number; webhookTokens: number; loginFailures: number; leverWrites: number;
+};
 
 const sweep = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -32,7 +34,7 @@ const STEPS = {
 
 export async function retentionSweep(input: RetentionSweepInput = {}): Promise<RetentionSweepResult> {
   const batchSize = input.batchSize ?? 200;
-  const totals: RetentionSweepResult = input.totals ?? { requests: 0, checks: 0, withdrawnProspects: 0, deliveries: 0, webhookTokens: 0, loginFailures: 0 };
+  const totals: RetentionSweepResult = input.totals ?? { requests: 0, checks: 0, withdrawnProspects: 0, deliveries: 0, webhookTokens: 0, loginFailures: 0, leverWrites: 0 };
 
   await purgeInBatches('requests', batchSize, input, totals);
   await purgeInBatches('checks', batchSize, input, totals);
@@ -41,6 +43,7 @@ export async function retentionSweep(input: RetentionSweepInput = {}): Promise<R
   totals.deliveries += operational.deliveries;
   totals.webhookTokens += operational.webhookTokens;
   totals.loginFailures += operational.loginFailures;
+  totals.leverWrites += operational.leverWrites;
 
   log.info('retention sweep done', totals);
   return totals;

@@ -31,3 +31,20 @@ export async function markLeverWritten(db: Db, ref: LeverWriteRef): Promise<void
 export async function forgetLeverWrites(db: Db, connectionId: string, opportunityId: string): Promise<void> {
   await db.query('delete from lever_writes where connection_id = $1 and opportunity_id = $2', [connectionId, opportunityId]);
 }
+
+/**
+ * The records of writes done longer ago than their connection's retention (at least 30 days): no
+ * attempt of the step that made one retries that late, and a later run writes under markers of its
+ * own (a new request, a new stage change). A claim never marked written is kept: an attempt may
+ * still come back to it, and only the record tells it to look in Lever before writing.
+ */
+export async function purgeOldLeverWrites(db: Db): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `with gone as (
+       delete from lever_writes w using lever_connections c
+        where c.id = w.connection_id and w.written_at < now() - make_interval(days => c.retention_days)
+        returning 1
+     ) select count(*)::int as n from gone`,
+  );
+  return row.n;
+}
