@@ -39,10 +39,9 @@ export async function sleepingRuns(stack: Stack, o: { small: number; large: numb
       await sendAll(([c, opp]) => api.stageChange(c, opp), items, ([, opp]) => opp);
       await until(`${n} runs asleep in the hire wait`, () => asleep() >= n, 300_000 + n * 500, 1_000);
     };
-    // Runs arrive in waves of the small size, each asleep before the next is sent: the large
-    // figure then differs from the small one by the runs asleep, not by a bigger burst in flight.
-    // (The heap follows the runs in flight: 2,700 at once took it from 150 MB to 280 MB, and an
-    // idle worker does not give that back until its next collection.) Bursts are P3's business.
+    // Runs arrive in waves of the small size, each asleep before the next is sent, as they pile up
+    // over weeks; bursts are P3's business. (RSS at rest still moves with V8's heap sizing: see
+    // docs/operations.md, Benchmark.)
     await sleepUntil(o.small);
     const rssSmallKb = await settledRss(worker);
     while (seeded < o.large) await sleepUntil(Math.min(o.large, seeded + o.small));
