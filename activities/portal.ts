@@ -22,14 +22,21 @@ export function portalActivities(deps: ActivityDeps) {
   return {
     /**
      * The referees to invite. The page signals inside its transaction, so the workflow can ask
-     * before the commit lands: a referee the signal named but the database lacks means "not yet",
-     * and the retry finds it. After ~10 minutes of that the commit evidently failed; go on without.
+     * before the commit lands: "not yet" until it has, and the retry finds it. For the nomination
+     * (no `expected`), landed means the request's nomination is recorded, which that transaction does
+     * with its referees: the ones listed are the nomination that committed, even when the signal the
+     * run heard came from an attempt whose commit failed after it (Postgres down at that moment) and
+     * named ids that never landed, and the candidate's second attempt committed others. For a
+     * replacement, its new referee's id. After ~10 minutes of "not yet" the commit evidently failed
+     * and nobody tried again; go on without.
      */
-    async listNominated(input: { requestId: string; expected: string[] }): Promise<{ refereeId: string; optional: boolean }[]> {
+    async listNominated(input: { requestId: string; expected?: string[] }): Promise<{ refereeId: string; optional: boolean }[]> {
       const referees = (await listReferees(deps.db, input.requestId)).filter((r) => r.status !== 'replaced');
-      const missing = input.expected.filter((id) => !referees.some((r) => r.id === id));
-      if (missing.length > 0 && Context.current().info.attempt < 15) {
-        throw ApplicationFailure.retryable(`${missing.length} nominated referee(s) not committed yet`, 'NominationNotCommitted');
+      const landed = input.expected
+        ? input.expected.every((id) => referees.some((r) => r.id === id))
+        : Boolean((await findRequest(deps.db, input.requestId))?.nominatedAt);
+      if (!landed && Context.current().info.attempt < 15) {
+        throw ApplicationFailure.retryable('the nomination is not committed yet', 'NominationNotCommitted');
       }
       return referees.map((r) => ({ refereeId: r.id, optional: r.optional }));
     },

@@ -1,4 +1,4 @@
-import { OpportunityIdKey } from '../workflows/definitions';
+import { candidateNominated, OpportunityIdKey, statusQuery } from '../workflows/definitions';
 import { giveReferences, handleFor, linkIn, startCheck, until, waitForStatus } from './helpers/journey';
 import { candidateEmail, startStack, type Stack } from './helpers/stack';
 
@@ -133,3 +133,16 @@ function textOf(x: unknown): string {
   if (x && typeof x === 'object') return Object.values(x).map(textOf).join(' ');
   return String(x);
 }
+
+test('when the run heard a nomination whose transaction then failed to commit, and the candidate nominates again, then the referees that committed are invited, not left waiting for ids that never landed', async () => {
+  const opp = stack.seedCandidate('opp-uncommitted-nomination', ['Engineering']);
+  const { handle, requestId } = await startCheck(stack, opp);
+  // What the page's first attempt leaves when Postgres goes down between its signal and its commit:
+  // the signal, naming referees whose rows rolled back. The candidate sees an error and sends the form again.
+  await handle.signal(candidateNominated, { requestId, refereeIds: ['rf_rolled_back_1', 'rf_rolled_back_2'] });
+
+  // The second attempt commits its own referees; both are mailed and answer (each waited for 30 s at most).
+  await giveReferences(stack, opp);
+  await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
+  expect((await handle.query(statusQuery)).responsesReceived).toBe(2);
+});

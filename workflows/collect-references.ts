@@ -58,7 +58,8 @@ export async function collectReferences(c: {
     // A child that fails for good counts as silent, so the request can still conclude.
     handle.result().then((r) => (tracked.outcome = r.outcome), () => (tracked.outcome = 'expired'));
   };
-  for (const r of await local.listNominated({ requestId, expected: inbox.nominated!.refereeIds })) await start(r.refereeId, r.optional);
+  // The nomination that committed, which is not always the one whose signal came first (activities/portal.ts).
+  for (const r of await local.listNominated({ requestId })) await start(r.refereeId, r.optional);
 
   const active = () => [...referees.values()];
   const answered = () => active().filter((r) => r.outcome === 'answered').length;
