@@ -1,6 +1,6 @@
 import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { PurgeBatchInput, PurgeBatchResult } from '../activities/retention';
+import type { OperationalPurgeResult, PurgeBatchInput, PurgeBatchResult } from '../activities/retention';
 
 /**
  * The retention sweep, started by a Temporal Schedule (src/retention-schedule.ts): deletes the
@@ -40,10 +40,7 @@ export async function retentionSweep(input: RetentionSweepInput = {}): Promise<R
   await purgeInBatches('checks', batchSize, input, totals);
   await purgeInBatches('withdrawnProspects', batchSize, input, totals);
   const operational = await sweep.purgeExpiredOperationalRecords();
-  totals.deliveries += operational.deliveries;
-  totals.webhookTokens += operational.webhookTokens;
-  totals.loginFailures += operational.loginFailures;
-  totals.leverWrites += operational.leverWrites;
+  for (const [record, count] of Object.entries(operational) as [keyof OperationalPurgeResult, number][]) totals[record] += count;
 
   log.info('retention sweep done', totals);
   return totals;

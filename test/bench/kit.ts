@@ -140,7 +140,7 @@ export type WorkerProcess = { child: ChildProcess; rssKb: () => number; stop: ()
 
 /** The real worker process (`node dist/src/worker.js`) on the phase's task queue, once it polls. */
 export async function spawnWorker(config: Config, extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
-  const { child, ready } = startWorkerProcess(config, extraEnv);
+  const { child, ready } = startWorkerProcess(config, { env: extraEnv, keepOutput: false });
   await ready;
   return {
     child,

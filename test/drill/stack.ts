@@ -79,7 +79,8 @@ export async function startDrillStack(dataDir: string, workerCount: number, say:
   const slots: WorkerSlot[] = Array.from({ length: workerCount }, (_, n) => ({ n, ready: false, kills: 0, restarts: 0, diedAlone: 0 }));
   const exits: Promise<unknown>[] = [];
   const run = (slot: WorkerSlot) => {
-    const w = spawnWorker(config);
+    // Its log goes to worker-N.log below, not into this process's memory.
+    const w = spawnWorker(config, { keepOutput: false });
     const log = join(dataDir, `worker-${slot.n}.log`);
     for (const stream of [w.child.stdout, w.child.stderr]) stream?.on('data', (d: Buffer) => appendFileSync(log, d));
     slot.ready = false;

@@ -8,16 +8,21 @@ const WORKER = join(projectRoot(), 'dist', 'src', 'worker.js');
 
 /**
  * The real worker process (`node dist/src/worker.js`), configured like the test's stack, logging at
- * info (its output is kept whole: tests read it for what must never be logged). `extraEnv` goes last.
+ * info; `env` goes last. Its output is kept whole for tests, which read it for what must never be
+ * logged; `keepOutput: false` (the bench, the drill) stops keeping it once the worker runs, so a
+ * worker that handles thousands of runs does not pile its log up in the caller's memory.
  */
-export function spawnWorker(config: Config, extraEnv: Record<string, string> = {}): { child: ChildProcess; ready: Promise<void>; output: () => string } {
+export function spawnWorker(config: Config, opts: { env?: Record<string, string>; keepOutput?: boolean } = {}): { child: ChildProcess; ready: Promise<void>; output: () => string } {
   if (!existsSync(WORKER)) throw new Error('dist/src/worker.js is missing: run the suite with `npm test`, which compiles first');
-  const child = spawn(process.execPath, [WORKER], { env: { PATH: process.env.PATH, ...toEnv(config), LOG_LEVEL: 'info', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [WORKER], { env: { PATH: process.env.PATH, ...toEnv(config), LOG_LEVEL: 'info', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const ready = new Promise<void>((resolveReady, reject) => {
     const onData = (d: Buffer) => {
       out += d.toString();
-      if (out.includes('worker running')) resolveReady();
+      if (!out.includes('worker running')) return;
+      resolveReady();
+      // Read on (a full pipe would stall the worker), kept or not.
+      if (opts.keepOutput === false) for (const stream of [child.stdout!, child.stderr!]) stream.removeListener('data', onData).resume();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
