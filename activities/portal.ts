@@ -7,6 +7,9 @@ import { type ActivityDeps, callingWorkflow } from './deps';
 import { RecordNotFound } from './errors';
 import { portalMails } from './portal-mails';
 
+/** How long the run waits for what the candidate's page signalled to commit: seconds normally, so past this it never will. */
+const NOMINATION_WAIT_MS = 10 * 60_000;
+
 /**
  * The portal's side effects: referee invitations and reminders, candidate reminders, expiry and
  * conclusion. Each records its timeline event under a key (workflow + step), so a retry
@@ -27,7 +30,7 @@ export function portalActivities(deps: ActivityDeps) {
      * with its referees: the ones listed are the nomination that committed, even when the signal the
      * run heard came from an attempt whose commit failed after it (Postgres down at that moment) and
      * named ids that never landed, and the candidate's second attempt committed others. For a
-     * replacement, its new referee's id. After ~10 minutes of "not yet" the commit evidently failed
+     * replacement, its new referee's id. Ten minutes after the first ask the commit evidently failed
      * and nobody tried again; go on without.
      */
     async listNominated(input: { requestId: string; expected?: string[] }): Promise<{ refereeId: string; optional: boolean }[]> {
@@ -35,7 +38,7 @@ export function portalActivities(deps: ActivityDeps) {
       const landed = input.expected
         ? input.expected.every((id) => referees.some((r) => r.id === id))
         : Boolean((await findRequest(deps.db, input.requestId))?.nominatedAt);
-      if (!landed && Context.current().info.attempt < 15) {
+      if (!landed && Date.now() - Context.current().info.scheduledTimestampMs < NOMINATION_WAIT_MS) {
         throw ApplicationFailure.retryable('the nomination is not committed yet', 'NominationNotCommitted');
       }
       return referees.map((r) => ({ refereeId: r.id, optional: r.optional }));

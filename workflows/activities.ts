@@ -27,6 +27,15 @@ export const local = proxyActivities<Activities>({
 });
 
 /**
+ * Asking whether the candidate's page has committed what it signalled: every two seconds at most,
+ * so referees are invited as soon as it has (the activity gives up by itself after ten minutes).
+ */
+export const nominations = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '2 seconds', nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
+});
+
+/**
  * Temporal local activities: run by the worker inside the workflow task, without a round trip
  * through the task queue. Only for quick, idempotent Postgres work: the console's `checks` row,
  * the template pick and the request (keyed by the run, so a repeat gets the same one).

@@ -1,5 +1,5 @@
 import { condition, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
-import { local } from './activities';
+import { local, nominations } from './activities';
 import { ConnectionIdKey, OpportunityIdKey, refereeWithdrawn, refereeWorkflowId, StatusKey, type NominationSignal, type PortalPlan, type RefereeOutcome, type ReplacementSignal, type Step } from './definitions';
 import { refereeCheck } from './referee';
 import { waitWithReminders } from './reminders';
@@ -59,7 +59,7 @@ export async function collectReferences(c: {
     handle.result().then((r) => (tracked.outcome = r.outcome), () => (tracked.outcome = 'expired'));
   };
   // The nomination that committed, which is not always the one whose signal came first (activities/portal.ts).
-  for (const r of await local.listNominated({ requestId })) await start(r.refereeId, r.optional);
+  for (const r of await nominations.listNominated({ requestId })) await start(r.refereeId, r.optional);
 
   const active = () => [...referees.values()];
   const answered = () => active().filter((r) => r.outcome === 'answered').length;
@@ -80,7 +80,7 @@ export async function collectReferences(c: {
       if (!old || old.outcome) continue;
       referees.delete(oldRefereeId);
       await old.handle.signal(refereeWithdrawn).catch(() => undefined);
-      const fresh = (await local.listNominated({ requestId, expected: [newRefereeId] })).find((r) => r.refereeId === newRefereeId);
+      const fresh = (await nominations.listNominated({ requestId, expected: [newRefereeId] })).find((r) => r.refereeId === newRefereeId);
       if (fresh) await start(fresh.refereeId, fresh.optional);
     }
     if (ruleMet() || allSettled() || stopped()) break;
