@@ -9,13 +9,19 @@ import { type ActivityDeps, callingWorkflow } from './deps';
  */
 export function checkActivities(deps: ActivityDeps) {
   return {
-    async recordCheckStarted(input: { connectionId: string; opportunityId: string; startedBy: string }): Promise<void> {
-      await checks.recordCheckStarted(deps.db, { ...callingWorkflow(), ...input });
-    },
-
-    /** The candidate's request that already ran to its end, if any: a stage change for it does nothing. */
-    async findConcludedRequest(input: { connectionId: string; opportunityId: string }): Promise<{ requestId: string; status: 'completed' | 'expired' } | null> {
-      return (await findConcludedRequest(deps.db, input.connectionId, input.opportunityId)) ?? null;
+    /**
+     * The run's first step. A stage change for a candidate whose request already ran to its end
+     * does nothing: that request comes back and no row is written. Otherwise (and always for a
+     * console start, which is on purpose) the console's row records the check as begun, by whom.
+     * One local activity for both: each one costs the workflow task a round trip to the worker.
+     */
+    async beginCheck(input: { connectionId: string; opportunityId: string; startedBy: string; manual: boolean }): Promise<{ alreadyConcluded: { requestId: string; status: 'completed' | 'expired' } | null }> {
+      if (!input.manual) {
+        const concluded = await findConcludedRequest(deps.db, input.connectionId, input.opportunityId);
+        if (concluded) return { alreadyConcluded: concluded };
+      }
+      await checks.recordCheckStarted(deps.db, { ...callingWorkflow(), connectionId: input.connectionId, opportunityId: input.opportunityId, startedBy: input.startedBy });
+      return { alreadyConcluded: null };
     },
 
     async finishCheck(input: { outcome: CheckOutcome }): Promise<void> {

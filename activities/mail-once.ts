@@ -59,4 +59,6 @@ async function recordAccepted(
   }
 }
 
-export const formatDate = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+// One formatter for every mail: toLocaleDateString builds a new one per call (~1 ms of ICU work each).
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+export const formatDate = (d: Date) => dateFormat.format(d);

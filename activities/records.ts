@@ -1,6 +1,6 @@
 import { forgetLeverWrites } from '../src/db/lever-writes';
 import * as requests from '../src/db/requests';
-import { findTemplate, pickTemplate as pickByTags } from '../src/db/templates';
+import { pickTemplate } from '../src/db/templates';
 import type { PortalPlan } from '../workflows/definitions';
 import { findCheckPeople, forgetCheckPeople, setCheckRequest } from '../src/db/checks';
 import { keepReportLink } from '../src/db/report-links';
@@ -8,46 +8,47 @@ import { recordEvent } from '../src/db/events';
 import { DAY_MS, type ActivityDeps, callingWorkflow } from './deps';
 import { RecordNotFound } from './errors';
 
-export type TemplateChoice = { id: string; name: string; requiredReferences: number; deadlineSeconds: number };
-export type OpenRequestInput = {
-  connectionId: string;
-  opportunityId: string;
-  templateId: string;
-  requiredReferences: number;
-  deadlineSeconds: number;
-};
+export type OpenRequestInput = { connectionId: string; opportunityId: string; postingTags: string[] };
+/** The request and what the workflow follows, or why there is none: no template for the posting's tags and no default. */
+export type OpenedRequest =
+  | { requestId: string; templateName: string; requiredReferences: number; plan: PortalPlan }
+  | { noTemplate: true };
 
 /** refcheck's own records, each write idempotent so a retried activity changes nothing more. */
 export function recordActivities(deps: ActivityDeps) {
   return {
-    async pickTemplate(input: { connectionId: string; postingTags: string[] }): Promise<TemplateChoice | null> {
-      const t = await pickByTags(deps.db, input.connectionId, input.postingTags);
-      return t ? { id: t.id, name: t.name, requiredReferences: t.requiredReferences, deadlineSeconds: t.deadlineSeconds } : null;
-    },
-
-    /** Opens the request with a copy of the template, so later edits leave it alone; returns the plan the workflow follows. */
-    async openRequest(input: OpenRequestInput): Promise<{ requestId: string; plan: PortalPlan }> {
+    /**
+     * Opens the request with a copy of the template the posting's tags ask for (else the
+     * connection's default), so later edits leave it alone; returns the plan the workflow follows.
+     * A retry gets the request the first attempt opened, and follows that request's copy.
+     */
+    async openRequest(input: OpenRequestInput): Promise<OpenedRequest> {
       const { workflowId, runId } = callingWorkflow();
-      const template = await findTemplate(deps.db, input.connectionId, input.templateId);
-      if (!template) throw new RecordNotFound(`template ${input.templateId}`);
+      const template = await pickTemplate(deps.db, input.connectionId, input.postingTags);
+      if (!template) return { noTemplate: true };
       // Who the candidate is, as readCandidate kept it: names and addresses never pass through the workflow.
       const people = await findCheckPeople(deps.db, { workflowId, runId });
       if (!people?.candidateEmail) throw new RecordNotFound("this run's candidate with an email address");
-      const t = template.settings;
       const request = await requests.openRequest(deps.db, {
-        ...input,
+        connectionId: input.connectionId,
+        opportunityId: input.opportunityId,
+        templateId: template.id,
+        requiredReferences: template.requiredReferences,
         candidateName: people.candidateName,
         candidateEmail: people.candidateEmail,
         postingTitle: people.postingTitle,
         workflowId,
         runId,
-        deadlineAt: new Date(Date.now() + (t.deadlines.candidateSeconds + t.deadlines.refereeSeconds) * 1000),
-        templateSnapshot: t,
+        deadlineAt: new Date(Date.now() + (template.settings.deadlines.candidateSeconds + template.settings.deadlines.refereeSeconds) * 1000),
+        templateSnapshot: template.settings,
       });
       await recordEvent(deps.db, request.id, 'opened', null, `${workflowId}:${runId}:opened`);
       await setCheckRequest(deps.db, { workflowId, runId, requestId: request.id });
+      const t = request.templateSnapshot ?? template.settings;
       return {
         requestId: request.id,
+        templateName: template.name,
+        requiredReferences: request.requiredReferences,
         plan: {
           reminders: t.reminders, candidateDeadlineSeconds: t.deadlines.candidateSeconds, refereeDeadlineSeconds: t.deadlines.refereeSeconds,
           conclusion: t.conclusion, hiringManager: t.hiringManager !== null, sms: t.sms?.enabled ?? false,

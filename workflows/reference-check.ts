@@ -114,12 +114,9 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
 
   // A stage change for a check that already ran to its end (a stray event, or one after Temporal
   // forgot the run) does nothing at all: the console's row stays the concluded run's. A console start is on purpose.
-  if (!input.manual) {
-    const concluded = await localActivities.findConcludedRequest(candidateRef);
-    if (concluded) return alreadyCompleted(concluded);
-  }
-  // The console lists the check from its first moment, before Lever is asked anything.
-  await localActivities.recordCheckStarted({ connectionId: input.connectionId, opportunityId: input.opportunityId, startedBy: input.startedBy });
+  // Otherwise the console lists the check from its first moment, before Lever is asked anything.
+  const { alreadyConcluded } = await localActivities.beginCheck({ ...candidateRef, startedBy: input.startedBy, manual: input.manual });
+  if (alreadyConcluded) return alreadyCompleted(alreadyConcluded);
   try {
     return await run();
   } catch (err) {
@@ -146,13 +143,13 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
     const candidate: CandidateSnapshot = read;
     if (candidate.archived || (!input.manual && !candidate.inTriggerStage)) return finish('stale-trigger');
 
-    // 2. Open the reference request with the template the posting's tags ask for. Both steps are
-    // quick, idempotent Postgres work, run as local activities: no round trip through Temporal's
-    // queue each, which in a burst of a thousand candidates is a third of the worker's load.
+    // 2. Open the reference request with the template the posting's tags ask for: quick, idempotent
+    // Postgres work, run as a local activity: no round trip through Temporal's queue, which in a
+    // burst of a thousand candidates is a third of the worker's load.
     enter('opening-request');
-    const template = await localActivities.pickTemplate({ connectionId: input.connectionId, postingTags: candidate.postingTags });
-    if (!template || !candidate.hasEmail) {
-      const why = !template
+    const opened = candidate.hasEmail ? await localActivities.openRequest({ ...candidateRef, postingTags: candidate.postingTags }) : undefined;
+    if (!opened || 'noTemplate' in opened) {
+      const why = opened
         ? `no template matches this posting's tags (${candidate.postingTags.join(', ') || 'none'}) and the connection has no default template`
         : 'the candidate has no email address in Lever';
       await lever().postNote({
@@ -161,11 +158,8 @@ export async function referenceCheck(input: ReferenceCheckInput): Promise<Refere
       });
       return finish('no-template');
     }
-    const { requestId, plan } = await localActivities.openRequest({
-      connectionId: input.connectionId, opportunityId: input.opportunityId, templateId: template.id,
-      requiredReferences: template.requiredReferences, deadlineSeconds: template.deadlineSeconds,
-    });
-    Object.assign(status, { requestId, templateName: template.name, requestStatus: 'open', requiredReferences: template.requiredReferences, responsesReceived: 0 });
+    const { requestId, plan } = opened;
+    Object.assign(status, { requestId, templateName: opened.templateName, requestStatus: 'open', requiredReferences: opened.requiredReferences, responsesReceived: 0 });
     await local.inviteCandidate({ requestId });
     candidateInvited = true;
     textsOn = plan.sms;

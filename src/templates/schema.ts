@@ -28,13 +28,17 @@ export const RefereeRequirement = z.object({
 export type RefereeRequirement = z.infer<typeof RefereeRequirement>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
+/** Zones already accepted: building a formatter to test one costs ~1 ms, and settings are parsed at every read. Only valid zones (a few hundred) are kept. */
+const validTimeZones = new Set<string>();
 const timeZone = z.string().refine((tz) => {
+  if (validTimeZones.has(tz)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
   } catch {
     return false;
   }
+  validTimeZones.add(tz);
+  return true;
 }, 'an IANA time zone, e.g. Europe/London');
 
 export const TemplateSettings = z
