@@ -3,13 +3,14 @@
  * Lever sends them, against real worker processes; measured at the fake Lever (its request log,
  * 429s included) and at the mail catcher (each candidate's invitation, when it arrived).
  */
+import type { Client } from '@temporalio/client';
 import { LEVER_RESOURCES } from '../../src/fake-lever/server';
 import { API_KEY, type Stack } from '../helpers/stack';
 import { runWithStack } from '../tools/with-stack';
 import { referenceCheckWorkflowId } from '../../workflows/definitions';
 import {
-  addConnection, BENCH_KEYS, emailOf, LEVER_LIMIT_PER_SECOND, newTaskQueue, percentile, phaseApi, seedCandidates, sendAll, sleep, spawnWorker, until,
-  type BenchConnection,
+  addConnection, BENCH_KEYS, emailOf, LEVER_LIMIT_PER_SECOND, newTaskQueue, percentile, phaseApi, phaseTemporal, seedCandidates, sendAll, sleep, spawnWorker, until,
+  type BenchConnection, type PhaseTemporal,
 } from './kit';
 
 export type KeyFigures = { calls: number; rate429: number; callsPerSecond: number; budgetUsed: number };
@@ -36,9 +37,10 @@ export const freshKeys = (n: number) => BENCH_KEYS.slice(keyCursor, (keyCursor +
  * `bystanders`: candidates of one more connection (its own API key), sent one at a time, a second
  * apart, from a second into the burst: what another organisation's candidates wait while it lasts.
  */
-export async function burst(stack: Stack, o: { candidates: number; workers: number; connections: number; idleSamples?: number; bystanders?: number; whileBusy?: () => Promise<void> }): Promise<BurstResult> {
+export async function burst(stack: Stack, o: { candidates: number; workers: number; connections: number; idleSamples?: number; bystanders?: number; whileBusy?: (temporal: PhaseTemporal) => Promise<void> }): Promise<BurstResult> {
   const taskQueue = newTaskQueue('burst');
-  const api = await phaseApi(stack, taskQueue);
+  const temporal = await phaseTemporal(stack);
+  const api = await phaseApi(stack, taskQueue, temporal);
   const workers = await Promise.all(Array.from({ length: o.workers }, () => spawnWorker(api.config)));
   try {
     const conns: BenchConnection[] = [];
@@ -63,8 +65,8 @@ export async function burst(stack: Stack, o: { candidates: number; workers: numb
     // The connections' bursts arrive interleaved, as two organisations' Lever accounts would send them.
     const interleaved = Array.from({ length: per }, (_, i) => opps.map((list, c) => [c, list[i]] as const)).flat();
     const sending = sendAll(([c, opp]) => api.stageChange(conns[c], opp), interleaved, ([, opp]) => opp);
-    const busy = o.whileBusy?.();
-    const bystanding = bystander ? sendBystanders(api, stack, bystander, o.bystanders!, invitedAt) : Promise.resolve({ latencies: [], leverWaits: [] });
+    const busy = o.whileBusy?.(temporal);
+    const bystanding = bystander ? sendBystanders(api, stack, temporal.client, bystander, o.bystanders!, invitedAt) : Promise.resolve({ latencies: [], leverWaits: [] });
     const sentAt = await sending;
     const mailsTo = () => {
       const byOpp = new Map<string, number[]>();
@@ -102,10 +104,11 @@ export async function burst(stack: Stack, o: { candidates: number; workers: numb
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await api.close();
+    await temporal.stop();
   }
 }
 
-async function sendBystanders(api: Awaited<ReturnType<typeof phaseApi>>, stack: Stack, c: BenchConnection, n: number, invitedAt: (opp: string) => number | undefined) {
+async function sendBystanders(api: Awaited<ReturnType<typeof phaseApi>>, stack: Stack, client: Client, c: BenchConnection, n: number, invitedAt: (opp: string) => number | undefined) {
   const opps = seedCandidates(stack, c, n);
   const sentAt: number[] = [];
   for (const opp of opps) {
@@ -115,13 +118,13 @@ async function sendBystanders(api: Awaited<ReturnType<typeof phaseApi>>, stack: 
   }
   await until(`${n} bystander invitations`, () => opps.every((opp) => invitedAt(opp) !== undefined), 600_000, 100);
   const leverWaits: number[] = [];
-  for (const opp of opps) leverWaits.push(...(await leverQueueWaits(stack, referenceCheckWorkflowId(c.connectionId, opp))));
+  for (const opp of opps) leverWaits.push(...(await leverQueueWaits(client, referenceCheckWorkflowId(c.connectionId, opp))));
   return { latencies: opps.map((opp, i) => invitedAt(opp)! - sentAt[i]), leverWaits };
 }
 
 /** From a run's history: how long each of its Lever calls (on the Lever task queue) waited to be picked up. */
-async function leverQueueWaits(stack: Stack, workflowId: string): Promise<number[]> {
-  const events = (await stack.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+async function leverQueueWaits(client: Client, workflowId: string): Promise<number[]> {
+  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
   const at = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000 + Math.floor(e.eventTime!.nanos! / 1e6);
   const scheduled = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes?.taskQueue?.name?.endsWith('-lever')).map((e) => [Number(e.eventId), at(e)]));
   return events.flatMap((e) => {

@@ -12,7 +12,7 @@ import { ingressVsBare } from './ingress-latency';
 import { leverCallsPerCompleteCheck } from './complete-check';
 import { BENCH_KEYS, ms, percentile, retried, SIZES, type Row } from './kit';
 import { sleepingRuns, type SleepingResult } from './sleeping-runs';
-import { STEADY_RATE, steadyLoad, type SteadyResult } from './steady-load';
+import { onPhaseTemporal, STEADY_RATE, steadyLoad, type SteadyResult } from './steady-load';
 
 const mode = process.argv.includes('--full') ? 'full' : 'quick';
 const size = SIZES[mode];
@@ -32,7 +32,11 @@ runWithStack({ worker: false, keyPermissions: Object.fromEntries([API_KEY, ...BE
   log(`P3/P4: a burst of ${size.burst}, 1 worker, 1 connection (P2 runs during it)`);
   let busy: SteadyResult | undefined;
   const one: BurstResult = await burst(stack, {
-    candidates: size.burst, workers: 1, connections: 1, idleSamples: size.idleSamples, whileBusy: async () => void (busy = await steadyLoad(stack, size.steadySeconds)),
+    candidates: size.burst, workers: 1, connections: 1, idleSamples: size.idleSamples, whileBusy: async (temporal) => {
+      const target = await onPhaseTemporal(stack, temporal);
+      busy = await steadyLoad(stack, size.steadySeconds, target);
+      await target.close();
+    },
   });
   // Another organisation's candidates during this burst (not the first: P2's extra load runs there).
   log(`P3: a burst of ${size.burst}, 2 workers, 1 connection, and another connection's ${size.bystanders} candidates meanwhile`);
