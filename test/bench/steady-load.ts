@@ -19,7 +19,7 @@ export type SteadyResult = { ingressP50: number; ingressP99: number; bareP50: nu
 export type SteadyTarget = { client: Client; taskQueue: string; stageChange: (opportunityId: string) => Promise<number> };
 
 /** The stack's own api, Temporal and task queue. */
-export const stackTarget = (stack: Stack): SteadyTarget => ({
+const stackTarget = (stack: Stack): SteadyTarget => ({
   client: stack.client, taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
   stageChange: async (opportunityId) => (await stack.deliver('candidateStageChange', { opportunityId, toStageId: TRIGGER_STAGE })).status,
 });
