@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { payloadKeysProblem } from './temporal-codec/payload-keys';
 import { GENERATE_HINT, rejectPlaceholder, rejectPlaceholderPassword, rejectWeakKey, rejectWeakSecret } from './secret-strength';
 import { TrustProxy } from './trust-proxy';
+import { MALLOC_ENV } from './malloc-env';
 
 /**
  * The one place that reads process.env. Every process parses it once at start-up;
@@ -181,3 +182,7 @@ export function loadLocalEnv(env: NodeJS.ProcessEnv = process.env): LocalEnv {
 export function toEnv(config: Partial<Config>): Record<string, string> {
   return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
 }
+
+/** glibc's malloc settings (src/malloc-env.ts) that `env` lacks or sets otherwise, as NAME=value: the worker warns of them. */
+export const missingMallocEnv = (env: NodeJS.ProcessEnv = process.env): string[] =>
+  Object.entries(MALLOC_ENV).filter(([name, value]) => env[name] !== value).map(([name, value]) => `${name}=${value}`);

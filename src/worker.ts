@@ -1,7 +1,7 @@
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from './config';
-import { loadConfig } from './config';
+import { loadConfig, missingMallocEnv } from './config';
 import { createDb, type Db } from './db/pool';
 import { LinkSigner } from './links';
 import { createLogger } from './logger';
@@ -68,6 +68,8 @@ export async function createWorker(config: Config, opts: { db: Db; mailer: Maile
 async function main() {
   const config = exitOnBadConfig(loadConfig);
   const logger = createLogger(config.LOG_LEVEL, 'refcheck-worker');
+  const missingMalloc = missingMallocEnv();
+  if (missingMalloc.length) logger.warn({ set: missingMalloc }, 'started without glibc malloc settings: memory used by a burst may stay with the worker (docs/operations.md, Memory)');
   // Before the first connection: the runtime (and its metrics exporter) is installed once per process.
   Runtime.install({ ...workerTelemetry(config), logger: new TemporalWorkerLogger('INFO') });
   const db = createDb(config.DATABASE_URL);

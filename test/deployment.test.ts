@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import YAML from 'yaml';
-import { loadConfig, type ConfigError } from '../src/config';
+import { loadConfig, missingMallocEnv, type ConfigError } from '../src/config';
 import { localSecrets } from '../src/dev/local-secrets';
 import { SEARCH_ATTRIBUTES } from '../workflows/definitions';
 import { strongSecrets } from './helpers/secrets';
@@ -378,6 +378,11 @@ describe('Dockerfile', () => {
   it('copies every source directory tsc compiles (but the tests)', () => {
     const tsconfig = JSON.parse(read('tsconfig.json')) as { include: string[] };
     for (const dir of tsconfig.include.filter((d) => d !== 'test')) expect(dockerfile).toMatch(new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'));
+  });
+
+  it("starts every process with refcheck's malloc settings (glibc reads them only at start)", () => {
+    const env = Object.fromEntries([...runtime.matchAll(/^ENV\s+(.+)$/gm)].flatMap((m) => m[1].split(/\s+/).map((kv) => kv.split('='))));
+    expect(missingMallocEnv(env)).toEqual([]);
   });
 
   it('keeps secrets and local state out of the build context', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadConfig, loadLocalEnv, toEnv, type Config, type LocalEnv } from '../config';
 import { createDb } from '../db/pool';
 import { migrate } from '../db/migrate';
+import { MALLOC_ENV } from '../malloc-env';
 import { setupLinkIfNeeded } from '../console/account-links';
 import { startFakeLever, seedDemo, type FakeLever } from '../fake-lever/server';
 import { localSecrets } from './local-secrets';
@@ -80,7 +81,7 @@ export async function startLocalStack(say: (line: string) => void): Promise<Loca
     for (const [name, file] of [['api', 'main.js'], ['worker', 'worker.js'], ['mail', 'mail-listener.js']] as const) {
       const script = join(root, 'dist', 'src', file);
       if (!existsSync(script)) throw new Error(`${script} is missing: run npm start (it compiles first)`);
-      const proc: Managed = startProcess(name, process.execPath, [script], { env: { PATH: process.env.PATH, ...toEnv(config) } });
+      const proc: Managed = startProcess(name, process.execPath, [script], { env: { PATH: process.env.PATH, ...MALLOC_ENV, ...toEnv(config) } });
       prefixOutput(proc, name);
       stops.push(proc.stop);
     }

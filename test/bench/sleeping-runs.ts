@@ -5,7 +5,8 @@
  * the hire wait (a month): the cheapest honest path there. Runs are spread over several
  * connections (one API key each) so Lever's 10/s per key is not what this measures. They arrive in
  * waves of the small count, as sleeping runs pile up over weeks. RSS is read from
- * /proc/<pid>/status of the worker process once the runs are asleep and the worker is idle.
+ * /proc/<pid>/status of the worker process (started as deployed: MALLOC_ENV) once the runs are
+ * asleep and the worker has been idle long enough for V8 to shrink its heaps (AT_REST_MS).
  */
 import { LEVER_RESOURCES } from '../../src/fake-lever/server';
 import { API_KEY, type Stack } from '../helpers/stack';
@@ -40,8 +41,7 @@ export async function sleepingRuns(stack: Stack, o: { small: number; large: numb
       await until(`${n} runs asleep in the hire wait`, () => asleep() >= n, 300_000 + n * 500, 1_000);
     };
     // Runs arrive in waves of the small size, each asleep before the next is sent, as they pile up
-    // over weeks; bursts are P3's business. (RSS at rest still moves with V8's heap sizing: see
-    // docs/operations.md, Benchmark.)
+    // over weeks; bursts are P3's business.
     await sleepUntil(o.small);
     const rssSmallKb = await settledRss(worker);
     while (seeded < o.large) await sleepUntil(Math.min(o.large, seeded + o.small));
@@ -53,14 +53,19 @@ export async function sleepingRuns(stack: Stack, o: { small: number; large: numb
   }
 }
 
-/** The worker idle for a while (its timers are a month away), then the lowest of a few readings. */
+/**
+ * How long the worker sits idle before its RSS counts as at rest. V8 gives back the heap it grew
+ * for the work just done only through its memory reducer, which on an idle process runs up to
+ * 100 s after its last collection (the reducer's watchdog), once per isolate (the worker's main
+ * thread and its workflow thread). Measured: 60-100 s after the last run fell asleep, RSS then
+ * fell by 100-170 MB; a reading before that measures the last wave's work, not the runs asleep.
+ */
+const AT_REST_MS = 150_000;
+
+/** The lowest of the readings while the worker sits idle (its timers are a month away) for AT_REST_MS. */
 async function settledRss(worker: WorkerProcess): Promise<number> {
-  await sleep(10_000);
   const readings: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    readings.push(worker.rssKb());
-    await sleep(1_000);
-  }
+  for (const until = Date.now() + AT_REST_MS; Date.now() < until; await sleep(2_500)) readings.push(worker.rssKb());
   return Math.min(...readings);
 }
 
