@@ -4,7 +4,7 @@
 # load, bursts and fairness, invitation latency, sleeping runs, Lever calls), each beside its goal,
 # in one table.
 # Usage: npm run bench [-- --quick | --full]
-# (--quick, the default, takes about 5 minutes on 2 cores; --full about 35)
+# (--quick, the default, takes about 8 minutes on 2 cores; --full about 25)
 # P1 alone: node dist/test/bench/ingress-latency.js [requests per side and row] [levels, e.g. 1,10,50]
 # one burst alone: node dist/test/bench/burst.js <candidates> <workers> <connections> [bystanders]
 set -euo pipefail

@@ -21,7 +21,7 @@ import { spawnWorker as startWorkerProcess } from '../helpers/worker-process';
 /** One line of the final table: a figure beside its goal. `met` undefined: a figure with no goal of its own. */
 export type Row = { figure: string; measured: string; goal: string; met?: boolean };
 
-/** --quick: about five minutes on a 2-core machine; --full: the sizes the issue names (about 35 minutes). */
+/** --quick: about eight minutes on a 2-core machine; --full: the sizes the issue names (about 25 minutes). */
 export type Size = {
   /** P1: requests per side and row */
   ingressRequests: number;
