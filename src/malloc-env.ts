@@ -16,4 +16,3 @@ export const MALLOC_ENV = {
   /** Give back free memory at the top of a heap above 128 KB, always (setting it stops glibc raising it). */
   MALLOC_TRIM_THRESHOLD_: '131072',
 } as const;
-

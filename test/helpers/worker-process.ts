@@ -9,9 +9,10 @@ const WORKER = join(projectRoot(), 'dist', 'src', 'worker.js');
 
 /**
  * The real worker process (`node dist/src/worker.js`), started as deployed (MALLOC_ENV) and
- * configured like the test's stack, logging at info; `env` goes last. Its output is kept whole for tests, which read it for what must never be
- * logged; `keepOutput: false` (the bench, the drill) stops keeping it once the worker runs, so a
- * worker that handles thousands of runs does not pile its log up in the caller's memory.
+ * configured like the test's stack, logging at info; `env` goes last. Its output is kept whole for
+ * tests, which read it for what must never be logged; `keepOutput: false` (the bench, the drill)
+ * stops keeping it once the worker runs, so a worker that handles thousands of runs does not pile
+ * its log up in the caller's memory.
  */
 export function spawnWorker(config: Config, opts: { env?: Record<string, string>; keepOutput?: boolean } = {}): { child: ChildProcess; ready: Promise<void>; output: () => string } {
   if (!existsSync(WORKER)) throw new Error('dist/src/worker.js is missing: run the suite with `npm test`, which compiles first');
