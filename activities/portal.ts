@@ -34,10 +34,11 @@ export function portalActivities(deps: ActivityDeps) {
      * and nobody tried again; go on without.
      */
     async listNominated(input: { requestId: string; expected?: string[] }): Promise<{ refereeId: string; optional: boolean }[]> {
+      // The mark first, then the referees: a commit landing between two reads must not show the
+      // mark without its referees (that run would invite nobody and close the request as expired).
+      const nominationMarked = !input.expected && Boolean((await findRequest(deps.db, input.requestId))?.nominatedAt);
       const referees = (await listReferees(deps.db, input.requestId)).filter((r) => r.status !== 'replaced');
-      const landed = input.expected
-        ? input.expected.every((id) => referees.some((r) => r.id === id))
-        : Boolean((await findRequest(deps.db, input.requestId))?.nominatedAt);
+      const landed = input.expected ? input.expected.every((id) => referees.some((r) => r.id === id)) : nominationMarked;
       if (!landed && Date.now() - Context.current().info.scheduledTimestampMs < NOMINATION_WAIT_MS) {
         throw ApplicationFailure.retryable('the nomination is not committed yet', 'NominationNotCommitted');
       }

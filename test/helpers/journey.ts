@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import type { Relationship } from '../../src/templates/schema';
 import { referenceCheckWorkflowId, statusQuery, type ReferenceCheckStatus } from '../../workflows/definitions';
 import type { referenceCheck } from '../../workflows/reference-check';
 import { Visitor } from './portal';
@@ -41,7 +42,7 @@ export async function startCheck(stack: Stack, opportunityId: string) {
 
 export const linkIn = (text: string, kind: 'candidate' | 'referee') => new RegExp(`(http://\\S+/${kind}/\\S+)`).exec(text)?.[1];
 
-export const refereesOf = (opportunityId: string) => [
+export const refereesOf = (opportunityId: string): { name: string; email: string; relationship: Relationship; ratings: string[]; strengths: string }[] => [
   { name: 'Charles Babbage', email: `charles.${opportunityId}@engine.test`, relationship: 'manager', ratings: ['5', '5', '4'], strengths: 'Brilliant <script>alert(1)</script> analyst' },
   { name: 'Mary Somerville', email: `mary.${opportunityId}@engine.test`, relationship: 'peer', ratings: ['4', '5', '4'], strengths: 'Generous with her time' },
 ];
