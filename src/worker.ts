@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from './config';
@@ -13,6 +14,7 @@ import { SecretBox } from './secrets';
 import { smsSenderFrom } from './sms/from-config';
 import { createTemporalClient, temporalDataConverter } from './temporal';
 import { TemporalWorkerLogger } from './temporal-worker-logger';
+import { WORKFLOW_BUNDLE_PATH } from './workflow-bundle';
 import { leverTaskQueue } from '../workflows/definitions';
 
 /** refcheck's two Temporal workers in one process, run and stopped together. */
@@ -23,8 +25,9 @@ export type RefcheckWorker = { run: () => Promise<void>; shutdown: () => void };
  * the workflows and every activity but Lever's; the other only Lever's calls, from the queue's
  * Lever task queue (leverTaskQueue), in a pool of WORKER_LEVER_ACTIVITY_SLOTS: a call waiting for
  * its connection's budget waits there, and calls beyond the pool wait in Temporal's queue, in order.
+ * The workflows come prebuilt (src/workflow-bundle.ts): the worker runs no bundler.
  */
-export async function createWorker(config: Config, opts: { db: Db; mailer: Mailer; workflowBundlePath?: string; taskQueue?: string }): Promise<{ worker: RefcheckWorker; connection: NativeConnection }> {
+export async function createWorker(config: Config, opts: { db: Db; mailer: Mailer; workflowBundlePath: string; taskQueue?: string }): Promise<{ worker: RefcheckWorker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const activities = createActivities({
     db: opts.db,
@@ -50,7 +53,7 @@ export async function createWorker(config: Config, opts: { db: Db; mailer: Maile
   const main = await Worker.create({
     ...common,
     taskQueue,
-    ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
+    workflowBundle: { codePath: opts.workflowBundlePath },
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
   const leverCalls = await Worker.create({ ...common, taskQueue: leverTaskQueue(taskQueue), maxConcurrentActivityTaskExecutions: config.WORKER_LEVER_ACTIVITY_SLOTS });
@@ -68,13 +71,17 @@ export async function createWorker(config: Config, opts: { db: Db; mailer: Maile
 async function main() {
   const config = exitOnBadConfig(loadConfig);
   const logger = createLogger(config.LOG_LEVEL, 'refcheck-worker');
+  if (!existsSync(WORKFLOW_BUNDLE_PATH)) {
+    logger.error({ path: WORKFLOW_BUNDLE_PATH }, 'the workflow bundle is missing: `npm run build` makes it');
+    process.exit(1);
+  }
   const missingMalloc = missingMallocEnv();
   if (missingMalloc.length) logger.warn({ set: missingMalloc }, 'started without glibc malloc settings: memory used by a burst may stay with the worker (docs/operations.md, Memory)');
   // Before the first connection: the runtime (and its metrics exporter) is installed once per process.
   Runtime.install({ ...workerTelemetry(config), logger: new TemporalWorkerLogger('INFO') });
   const db = createDb(config.DATABASE_URL);
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
-  const { worker, connection } = await createWorker(config, { db, mailer });
+  const { worker, connection } = await createWorker(config, { db, mailer, workflowBundlePath: WORKFLOW_BUNDLE_PATH });
   // Before polling: a worker that cannot schedule the sweep stops (and is restarted) rather than run without it.
   const temporal = createTemporalClient(config);
   const schedule = await ensureRetentionSchedule(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE, intervalSeconds: config.RETENTION_SWEEP_INTERVAL_SECONDS });

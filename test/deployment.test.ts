@@ -380,6 +380,13 @@ describe('Dockerfile', () => {
     for (const dir of tsconfig.include.filter((d) => d !== 'test')) expect(dockerfile).toMatch(new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'));
   });
 
+  it('ships the workflow bundle the worker loads, built with the code (the worker runs no bundler)', () => {
+    expect(stages[0]).toMatch(/^RUN npm run build\b/m);
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.build).toMatch(/node dist\/src\/cli\/bundle-workflows\.js/);
+    expect(runtime).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
+  });
+
   it("starts every process with refcheck's malloc settings (glibc reads them only at start)", () => {
     const env = Object.fromEntries([...runtime.matchAll(/^ENV\s+(.+)$/gm)].flatMap((m) => m[1].split(/\s+/).map((kv) => kv.split('='))));
     expect(missingMallocEnv(env)).toEqual([]);

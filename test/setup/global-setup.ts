@@ -1,13 +1,12 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDb } from '../../src/db/pool';
 import { migrate } from '../../src/db/migrate';
 import { startLocalPostgres, stopAbandonedCluster } from '../../src/dev/postgres';
 import { freePort } from '../../src/dev/processes';
 import { projectRoot } from '../../src/dev/project-root';
 import { startTemporalDevServer, temporalBinary } from '../../src/dev/temporal-server';
-import { FAILURE_CONVERTER_PATH } from '../../src/temporal';
+import { bundleWorkflows } from '../../src/workflow-bundle';
 import { loadTestEnv } from '../helpers/env';
 
 /**
@@ -45,9 +44,9 @@ export default async function globalSetup() {
     (globalThis as Record<string, unknown>).__refcheckTemporal = server;
   }
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
+  // From the sources, not dist/: `npx jest` after a workflow edit tests the edit, built or not.
   const bundlePath = join(dataDir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
+  writeFileSync(bundlePath, await bundleWorkflows());
 
   process.env.REFCHECK_TEST_DATABASE_URL = databaseUrl;
   process.env.REFCHECK_TEST_TEMPORAL_ADDRESS = temporalAddress;
@@ -75,6 +74,3 @@ function alive(pid: number): boolean {
     return false;
   }
 }
-
-const noop = () => undefined;
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => process.stderr.write(`${m}\n`), log: noop };
