@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { recordEvent } from '../src/db/events';
-import { countReminder, findReferee, listReferees, markExpired, markInvited } from '../src/db/referees';
+import { countReminder, findReferee, findReplacement, listReferees, markExpired, markInvited } from '../src/db/referees';
 import { findRequest, markConcluded } from '../src/db/requests';
 import { loadReport, reportSummaryLine } from '../src/reports/report';
 import { type ActivityDeps, callingWorkflow } from './deps';
@@ -9,6 +9,8 @@ import { portalMails } from './portal-mails';
 
 /** How long the run waits for what the candidate's page signalled to commit: seconds normally, so past this it never will. */
 const NOMINATION_WAIT_MS = 10 * 60_000;
+/** Within NOMINATION_WAIT_MS of this activity's first attempt. */
+const stillWaiting = () => Date.now() - Context.current().info.scheduledTimestampMs < NOMINATION_WAIT_MS;
 
 /**
  * The portal's side effects: referee invitations and reminders, candidate reminders, expiry and
@@ -25,24 +27,31 @@ export function portalActivities(deps: ActivityDeps) {
   return {
     /**
      * The referees to invite. The page signals inside its transaction, so the workflow can ask
-     * before the commit lands: "not yet" until it has, and the retry finds it. For the nomination
-     * (no `expected`), landed means the request's nomination is recorded, which that transaction does
-     * with its referees: the ones listed are the nomination that committed, even when the signal the
-     * run heard came from an attempt whose commit failed after it (Postgres down at that moment) and
-     * named ids that never landed, and the candidate's second attempt committed others. For a
-     * replacement, its new referee's id. Ten minutes after the first ask the commit evidently failed
-     * and nobody tried again; go on without.
+     * before the commit lands: "not yet" until it has, and the retry finds it. Landed means the
+     * request's nomination is recorded, which that transaction does with its referees: the ones
+     * listed are the nomination that committed, even when the signal the run heard came from an
+     * attempt whose commit failed after it (Postgres down at that moment) and named ids that never
+     * landed, and the candidate's second attempt committed others. Ten minutes after the first ask
+     * the commit evidently failed and nobody tried again; go on without.
      */
-    async listNominated(input: { requestId: string; expected?: string[] }): Promise<{ refereeId: string; optional: boolean }[]> {
+    async listNominated(input: { requestId: string }): Promise<{ refereeId: string; optional: boolean }[]> {
       // The mark first, then the referees: a commit landing between two reads must not show the
       // mark without its referees (that run would invite nobody and close the request as expired).
-      const nominationMarked = !input.expected && Boolean((await findRequest(deps.db, input.requestId))?.nominatedAt);
+      const nominated = Boolean((await findRequest(deps.db, input.requestId))?.nominatedAt);
       const referees = (await listReferees(deps.db, input.requestId)).filter((r) => r.status !== 'replaced');
-      const landed = input.expected ? input.expected.every((id) => referees.some((r) => r.id === id)) : nominationMarked;
-      if (!landed && Date.now() - Context.current().info.scheduledTimestampMs < NOMINATION_WAIT_MS) {
-        throw ApplicationFailure.retryable('the nomination is not committed yet', 'NominationNotCommitted');
-      }
+      if (!nominated && stillWaiting()) throw ApplicationFailure.retryable('the nomination is not committed yet', 'NominationNotCommitted');
       return referees.map((r) => ({ refereeId: r.id, optional: r.optional }));
+    },
+
+    /**
+     * Who replaced this referee, once the page's transaction has committed it: as for a nomination,
+     * the replacement that committed, whichever attempt's signal the run heard. None after ten
+     * minutes: the replacement never committed, and the referee it named stays.
+     */
+    async replacementOf(input: { requestId: string; refereeId: string }): Promise<{ refereeId: string; optional: boolean } | null> {
+      const fresh = await findReplacement(deps.db, input.refereeId);
+      if (!fresh && stillWaiting()) throw ApplicationFailure.retryable('the replacement is not committed yet', 'NominationNotCommitted');
+      return fresh && fresh.requestId === input.requestId ? { refereeId: fresh.id, optional: fresh.optional } : null;
     },
 
     async remindCandidate(input: { requestId: string; n: number }): Promise<void> {

@@ -75,13 +75,16 @@ export async function collectReferences(c: {
     if (answered() !== shown) c.enter('awaiting-referees', `${(shown = answered())} of ${referees.size} referees answered`);
     await condition(() => inbox.replacements.length > replacementsHandled || ruleMet() || allSettled() || answered() !== shown || stopped());
     while (inbox.replacements.length > replacementsHandled) {
-      const { oldRefereeId, newRefereeId } = inbox.replacements[replacementsHandled++];
+      const { oldRefereeId } = inbox.replacements[replacementsHandled++];
       const old = referees.get(oldRefereeId);
       if (!old || old.outcome) continue;
+      // The replacement that committed, which is not always the one whose signal came first
+      // (activities/portal.ts). None committed: the referee stays, and is still waited for.
+      const fresh = await nominations.replacementOf({ requestId, refereeId: oldRefereeId });
+      if (!fresh) continue;
       referees.delete(oldRefereeId);
       await old.handle.signal(refereeWithdrawn).catch(() => undefined);
-      const fresh = (await nominations.listNominated({ requestId, expected: [newRefereeId] })).find((r) => r.refereeId === newRefereeId);
-      if (fresh) await start(fresh.refereeId, fresh.optional);
+      await start(fresh.refereeId, fresh.optional);
     }
     if (ruleMet() || allSettled() || stopped()) break;
   }

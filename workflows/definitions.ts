@@ -121,9 +121,12 @@ export const OPPORTUNITY_DELETED = 'OpportunityDeleted';
 
 export const refereeWorkflowId = (refereeId: string) => `referee/${refereeId}`;
 
-/** The candidate consented and named referees (stored by the page before signalling). */
+/**
+ * The candidate consented and named referees. The page signals inside the transaction that stores
+ * them, so the ids say what it tried, for support reading the history: the run invites what committed.
+ */
 export type NominationSignal = { requestId: string; refereeIds: string[] };
-/** The candidate replaced a silent referee with a new one (both stored by the page). */
+/** The candidate replaced a silent referee with a new one (signalled like a nomination). */
 export type ReplacementSignal = { requestId: string; oldRefereeId: string; newRefereeId: string };
 export const candidateNominated = defineSignal<[NominationSignal]>('candidateNominated');
 export const refereeReplaced = defineSignal<[ReplacementSignal]>('refereeReplaced');

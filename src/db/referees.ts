@@ -75,6 +75,12 @@ export async function listReferees(db: Db, requestId: string): Promise<Referee[]
   return (await db.query<Row>('select * from referees where request_id = $1 order by slot, nominated_at', [requestId])).map(toReferee);
 }
 
+/** The referee who replaced this one (the candidate's replacement that committed), if any. */
+export async function findReplacement(db: Db, refereeId: string): Promise<Referee | undefined> {
+  const [row] = await db.query<Row>('select * from referees where replaces = $1', [refereeId]);
+  return row ? toReferee(row) : undefined;
+}
+
 export async function findReferee(db: Db, id: string): Promise<Referee | undefined> {
   const [row] = await db.query<Row>('select * from referees where id = $1', [id]);
   return row ? toReferee(row) : undefined;

@@ -10,8 +10,9 @@ import { parseNomination, parseReplacement } from './nomination-form';
  * The candidate's two actions: name referees (once), and later replace one who stays silent.
  * Each is one transaction that ends with the signal to the workflow: when Temporal refuses or
  * cannot be reached the throw rolls everything back, so the page and the run never disagree.
- * (A commit that fails after an accepted signal is left: the workflow waits for a nomination that
- * commits, the candidate's next attempt, and invites its referees; see listNominated.)
+ * (A commit that fails after an accepted signal is left: the workflow waits for the nomination or
+ * replacement that commits, the candidate's next attempt, and invites its referees; see
+ * listNominated and replacementOf in activities/portal.ts.)
  */
 type NominateRefusal = 'closed' | 'not-running' | 'already-nominated' | 'unavailable';
 type ReplaceRefusal = 'closed' | 'not-running' | 'unknown-referee' | 'not-replaceable' | 'unavailable';
