@@ -1,8 +1,8 @@
-import { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { refereeReplaced, refereeStatusQuery, refereeWorkflowId, statusQuery } from '../workflows/definitions';
-import { giveReferences, linkIn, refereesOf, startCheck, until, waitForStatus } from './helpers/journey';
+import { answerAs, giveReferences, linkIn, newcomerOf, refereesOf, replaceReferee, startCheck, until, waitForStatus } from './helpers/journey';
 import { Visitor } from './helpers/portal';
-import { candidateEmail, startStack, type Stack } from './helpers/stack';
+import { startStack, type Stack } from './helpers/stack';
 
 /**
  * A referee who stays silent can be replaced by the candidate (after the template's
@@ -16,32 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const newcomer = (opp: string) => ({ name: 'Edsger Dijkstra', email: `edsger.${opp}@ref.test` });
-
-/** The candidate opens their page and replaces `refereeId` with the newcomer; the page answers 303. */
-async function replaceOnPage(opp: string, refereeId: string) {
-  const invitation = await stack.catcher.waitFor((m) => m.to.includes(candidateEmail(opp)) && Boolean(linkIn(m.text, 'candidate')));
-  const page = linkIn(invitation.text, 'candidate')!;
-  const candidate = new Visitor('');
-  expect((await candidate.get(page)).html).toContain(`/referees/${refereeId}/replace`);
-  const { name, email } = newcomer(opp);
-  const res = await candidate.post(page, { new_name: name, new_email: email, new_relationship: 'peer', new_company: 'THE', new_title: 'Professor', new_worked: '2020' }, {}, `/referees/${refereeId}/replace`);
-  expect(res.status).toBe(303);
-}
-
-/** The newcomer answers through the link they were mailed. */
-async function newcomerAnswers(opp: string) {
-  const mail = await stack.catcher.waitFor((m) => m.to.includes(newcomer(opp).email) && Boolean(linkIn(m.text, 'referee')));
-  const link = linkIn(mail.text, 'referee')!;
-  const referee = new Visitor('', { ip: '203.0.113.40', userAgent: 'NewcomerBrowser/1' });
-  await referee.get(link);
-  const res = await referee.post(link, {
-    name: newcomer(opp).name, title: 'Professor', company: 'THE', relationship: 'peer',
-    q_overall: '5', q_reliability: '4', q_collaboration: '5', q_rehire: 'Yes, gladly', q_strengths: 'Clear thinking',
-  }, {}, '/answer');
-  expect(res.status).toBe(303);
-}
-
 /** Nominated and invited, the first referee answered, the second stays silent; returns the silent one's id and link. */
 async function withSilentReferee(opp: string) {
   const { handle, requestId } = await startCheck(stack, opp);
@@ -50,8 +24,7 @@ async function withSilentReferee(opp: string) {
   const mail = await stack.catcher.waitFor((m) => m.to.includes(silent.email));
   const silentLink = linkIn(mail.text, 'referee')!;
   const [{ id }] = await stack.db.query<{ id: string }>('select id from referees where request_id = $1 and email = $2', [requestId, silent.email]);
-  await waitForStatus(handle, (s) => s.step === 'awaiting-referees' && s.responsesReceived === 0);
-  await new Promise((r) => setTimeout(r, 1_100)); // replaceAfterSeconds
+  await waitForStatus(handle, (s) => s.step === 'awaiting-referees');
   return { handle, requestId, silentId: id, silentLink };
 }
 
@@ -62,7 +35,7 @@ async function concludesOnTheNewcomer(handle: WorkflowHandle, opp: string, silen
   await until('the silent referee called off', async () => (await refereeRun(silentId).query(refereeStatusQuery).catch(() => undefined))?.outcome === 'withdrawn');
   expect((await new Visitor('').get(silentLink)).html).toContain('No reference needed');
 
-  await newcomerAnswers(opp);
+  await answerAs(stack, newcomerOf(opp), { ip: '203.0.113.40', userAgent: 'NewcomerBrowser/1' });
   const status = await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
   expect(status).toMatchObject({ requestStatus: 'completed', responsesReceived: 2 });
   // The report counts the newcomer, not the silent referee.
@@ -73,7 +46,7 @@ async function concludesOnTheNewcomer(handle: WorkflowHandle, opp: string, silen
 test('when the candidate replaces a silent referee, then the newcomer is invited, the silent one is called off, and the request completes on the newcomer\'s answer', async () => {
   const opp = stack.seedCandidate('opp-replaced-referee');
   const { handle, silentId, silentLink } = await withSilentReferee(opp);
-  await replaceOnPage(opp, silentId);
+  await replaceReferee(stack, opp, silentId);
   await concludesOnTheNewcomer(handle, opp, silentId, silentLink);
 });
 
@@ -85,6 +58,6 @@ test('when the run heard a replacement whose transaction then failed to commit, 
   await handle.signal(refereeReplaced, { requestId, oldRefereeId: silentId, newRefereeId: 'rf_rolled_back' });
   expect((await handle.query(statusQuery)).step).toBe('awaiting-referees');
 
-  await replaceOnPage(opp, silentId);
+  await replaceReferee(stack, opp, silentId);
   await concludesOnTheNewcomer(handle, opp, silentId, silentLink);
 });

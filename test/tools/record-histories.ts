@@ -19,7 +19,7 @@ import { setAttachReportPdf } from '../../src/db/report-pdfs';
 import { insertTemplate } from '../../src/db/templates';
 import { defaultTemplateSettings } from '../../src/templates/surveys';
 import { refereeWorkflowId } from '../../workflows/definitions';
-import { giveReferences, handleFor, startCheck, until, waitForStatus } from '../helpers/journey';
+import { answerAs, giveReferences, handleFor, newcomerOf, replaceReferee, startCheck, until, waitForStatus } from '../helpers/journey';
 import { candidateEmail, TRIGGER_STAGE } from '../helpers/stack';
 import { runWithStack } from './with-stack';
 
@@ -86,6 +86,20 @@ runWithStack({ hireConfirmationDelaySeconds: 2, ownerAnswerTimeoutSeconds: 2 }, 
   await stack.deliver('candidateStageChange', { opportunityId: opp, toStageId: TRIGGER_STAGE });
   await handleFor(stack, opp).result();
   await save('stale-trigger', opp);
+
+  // A silent referee replaced by the candidate (a template chosen by tag, replaceable after a second); the newcomer answers.
+  await insertTemplate(stack.db, stack.connectionId, {
+    id: 'tpl-rec-replacing', name: 'Replacing', atsTag: 'replacing', isDefault: false, settings: defaultTemplateSettings({ replaceAfterSeconds: 1 }),
+  });
+  opp = stack.seedCandidate('opp-rec-replaced', ['replacing']);
+  run = await startCheck(stack, opp);
+  await giveReferences(stack, opp, { answer: 1 });
+  const [, silent] = await listReferees(stack.db, run.requestId);
+  await until('the silent referee invited', () => stack.catcher.messages.some((m) => m.to.includes(silent.email)));
+  await replaceReferee(stack, opp, silent.id);
+  await answerAs(stack, newcomerOf(opp), { ip: '203.0.113.40', userAgent: 'NewcomerBrowser/1' });
+  await run.handle.result();
+  await save('referee-replaced', opp);
 
   // Texts on (a template chosen by tag), reminders texted, and the report attached as a PDF.
   await insertTemplate(stack.db, stack.connectionId, {
