@@ -22,6 +22,8 @@ export type ActivityDeps = {
     leverRequestsPerSecond: number;
     leverBurst: number;
     leverSlotHorizonMs: number;
+    /** how long a run waits for what the candidate's page signalled to commit (PAGE_COMMIT_WAIT_SECONDS) */
+    pageCommitWaitMs: number;
     /** the retention sweep's cut-offs for operational records */
     webhookDeliveryRetentionDays: number;
     webhookMaxAgeSeconds: number;

@@ -7,10 +7,6 @@ import { type ActivityDeps, callingWorkflow } from './deps';
 import { RecordNotFound } from './errors';
 import { portalMails } from './portal-mails';
 
-/** How long the run waits for what the candidate's page signalled to commit: seconds normally, so past this it never will. */
-const NOMINATION_WAIT_MS = 10 * 60_000;
-/** Within NOMINATION_WAIT_MS of this activity's first attempt. */
-const stillWaiting = () => Date.now() - Context.current().info.scheduledTimestampMs < NOMINATION_WAIT_MS;
 
 /**
  * The portal's side effects: referee invitations and reminders, candidate reminders, expiry and
@@ -19,6 +15,8 @@ const stillWaiting = () => Date.now() - Context.current().info.scheduledTimestam
  */
 export function portalActivities(deps: ActivityDeps) {
   const mails = portalMails(deps);
+  /** Within PAGE_COMMIT_WAIT_SECONDS of this activity's first attempt: what the page signalled may still commit. */
+  const stillWaiting = () => Date.now() - Context.current().info.scheduledTimestampMs < deps.settings.pageCommitWaitMs;
   const step = (name: string) => {
     const { workflowId, runId } = callingWorkflow();
     return `${workflowId}:${runId}:${name}`;
@@ -31,22 +29,22 @@ export function portalActivities(deps: ActivityDeps) {
      * request's nomination is recorded, which that transaction does with its referees: the ones
      * listed are the nomination that committed, even when the signal the run heard came from an
      * attempt whose commit failed after it (Postgres down at that moment) and named ids that never
-     * landed, and the candidate's second attempt committed others. Ten minutes after the first ask
-     * the commit evidently failed and nobody tried again; go on without.
+     * landed, and the candidate's second attempt committed others. None past PAGE_COMMIT_WAIT_SECONDS:
+     * that commit failed and nobody tried again yet; the run waits for the candidate's next attempt.
      */
-    async listNominated(input: { requestId: string }): Promise<{ refereeId: string; optional: boolean }[]> {
+    async listNominated(input: { requestId: string }): Promise<{ refereeId: string; optional: boolean }[] | null> {
       // The mark first, then the referees: a commit landing between two reads must not show the
       // mark without its referees (that run would invite nobody and close the request as expired).
       const nominated = Boolean((await findRequest(deps.db, input.requestId))?.nominatedAt);
       const referees = (await listReferees(deps.db, input.requestId)).filter((r) => r.status !== 'replaced');
       if (!nominated && stillWaiting()) throw ApplicationFailure.retryable('the nomination is not committed yet', 'NominationNotCommitted');
-      return referees.map((r) => ({ refereeId: r.id, optional: r.optional }));
+      return nominated ? referees.map((r) => ({ refereeId: r.id, optional: r.optional })) : null;
     },
 
     /**
      * Who replaced this referee, once the page's transaction has committed it: as for a nomination,
-     * the replacement that committed, whichever attempt's signal the run heard. None after ten
-     * minutes: the replacement never committed, and the referee it named stays.
+     * the replacement that committed, whichever attempt's signal the run heard. None past
+     * PAGE_COMMIT_WAIT_SECONDS: the replacement never committed, and the referee it named stays.
      */
     async replacementOf(input: { requestId: string; refereeId: string }): Promise<{ refereeId: string; optional: boolean } | null> {
       const fresh = await findReplacement(deps.db, input.refereeId);

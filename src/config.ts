@@ -86,6 +86,12 @@ const EnvFields = z.object({
    */
   LEVER_SLOT_HORIZON_MS: int().pipe(z.number().min(200).max(30_000)).default(5_000),
   /**
+   * How long a run waits for what the candidate's page signalled (a nomination, a replacement) to commit.
+   * The page signals inside its transaction, so that takes milliseconds; past this it was rolled back, and the
+   * run waits for the candidate's next attempt instead.
+   */
+  PAGE_COMMIT_WAIT_SECONDS: int().pipe(z.number().min(1).max(86_400)).default(600),
+  /**
    * Prometheus metrics, on a port of their own per process so a TLS proxy in front of PORT never serves them
    * (docs/operations.md, "Metrics"). 0 turns that process's metrics off; each process has its own key, so
    * all three can run on one host.

@@ -43,6 +43,7 @@ export async function createWorker(config: Config, opts: { db: Db; mailer: Maile
       leverRequestsPerSecond: config.LEVER_REQUESTS_PER_SECOND,
       leverBurst: config.LEVER_BURST,
       leverSlotHorizonMs: config.LEVER_SLOT_HORIZON_MS,
+      pageCommitWaitMs: config.PAGE_COMMIT_WAIT_SECONDS * 1000,
       webhookDeliveryRetentionDays: config.WEBHOOK_DELIVERY_RETENTION_DAYS,
       webhookMaxAgeSeconds: config.WEBHOOK_MAX_AGE_SECONDS,
       chromiumPath: config.CHROMIUM_PATH,

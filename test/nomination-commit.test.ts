@@ -1,17 +1,19 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import { recordNomination } from '../src/db/requests';
 import { insertReferee } from '../src/db/referees';
 import { candidateNominated, statusQuery } from '../workflows/definitions';
-import { refereesOf, startCheck, until } from './helpers/journey';
+import { giveReferences, refereesOf, startCheck, until, waitForStatus } from './helpers/journey';
 import { startStack, type Stack } from './helpers/stack';
 
 /**
  * The candidate's page signals the run inside its transaction, so the run may read the nomination
- * while that transaction commits. Whatever the timing, the run invites the referees that committed.
- * A database of its own: the test locks a table, which must not stall the suite's other files.
+ * while that transaction commits, or hear one that never commits. Whatever the timing, the run
+ * invites the referees that committed. Runs here wait 2 s (PAGE_COMMIT_WAIT_SECONDS) for a commit.
+ * A database of its own: a test locks a table, which must not stall the suite's other files.
  */
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ freshDatabase: true });
+  stack = await startStack({ freshDatabase: true, pageCommitWaitSeconds: 2 });
 });
 afterAll(() => stack.close());
 
@@ -43,3 +45,24 @@ test('when the nomination commits while the run is reading it, then both referee
   for (const r of nominees) await stack.catcher.waitFor((m) => m.to.includes(r.email));
   expect(await handle.query(statusQuery)).toMatchObject({ step: 'awaiting-referees', requestStatus: 'open' });
 });
+
+test('when the nomination the run heard never commits, then the candidate can still name referees on their page, and those are invited', async () => {
+  const opp = stack.seedCandidate('opp-nomination-rolled-back');
+  const { handle, requestId } = await startCheck(stack, opp);
+  // The page's attempt whose commit failed after its signal, and no second attempt within the wait.
+  await handle.signal(candidateNominated, { requestId, refereeIds: ['rf_rolled_back_1', 'rf_rolled_back_2'] });
+  await until('the run done waiting for that commit', async () => completedActivities(await handle.fetchHistory()).includes('listNominated'));
+  expect(await handle.query(statusQuery)).toMatchObject({ step: 'awaiting-nominations', requestStatus: 'open' });
+
+  // The candidate comes back later: their page still asks for referees, and the run invites them.
+  await giveReferences(stack, opp);
+  const status = await waitForStatus(handle, (s) => s.step === 'awaiting-hire-outcome');
+  expect(status).toMatchObject({ requestStatus: 'completed', responsesReceived: 2 });
+});
+
+/** The activity types a run's history shows as completed. */
+function completedActivities(history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>): string[] {
+  const events = history.events ?? [];
+  const typeOf = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType!.name!]));
+  return events.filter((e) => e.activityTaskCompletedEventAttributes).map((e) => typeOf.get(String(e.activityTaskCompletedEventAttributes!.scheduledEventId))!);
+}

@@ -27,18 +27,30 @@ export async function collectReferences(c: {
 }): Promise<Collected> {
   const { requestId, plan, inbox, stopped } = c;
   c.enter('awaiting-nominations', `the candidate's referees (deadline ${plan.candidateDeadlineSeconds}s)`);
-  const nomination = await waitWithReminders({
-    done: () => inbox.nominated !== undefined || stopped(),
-    deadlineAt: Date.now() + plan.candidateDeadlineSeconds * 1000,
-    plan: plan.reminders,
-    label: 'candidate',
-    remind: async (n) => {
-      await local.remindCandidate({ requestId, n });
-      if (plan.sms) await sendText(() => texts.textCandidate({ requestId, kind: 'reminder', n }), 'candidate reminder');
-    },
-  });
-  if (stopped()) return { requestStatus: 'cancelled', answered: 0, requested: 0 };
-  if (!nomination.acted) return { requestStatus: 'expired', answered: 0, requested: 0 };
+  const deadlineAt = Date.now() + plan.candidateDeadlineSeconds * 1000;
+  let remindersSent = 0;
+  let nominated: { refereeId: string; optional: boolean }[] | null = null;
+  while (!nominated) {
+    const waited = await waitWithReminders({
+      done: () => inbox.nominated !== undefined || stopped(),
+      deadlineAt,
+      plan: plan.reminders,
+      alreadySent: remindersSent,
+      label: 'candidate',
+      remind: async (n) => {
+        await local.remindCandidate({ requestId, n });
+        if (plan.sms) await sendText(() => texts.textCandidate({ requestId, kind: 'reminder', n }), 'candidate reminder');
+      },
+    });
+    remindersSent = waited.remindersSent;
+    if (stopped()) return { requestStatus: 'cancelled', answered: 0, requested: 0 };
+    if (!waited.acted) return { requestStatus: 'expired', answered: 0, requested: 0 };
+    // The nomination that committed, which is not always the one whose signal came first
+    // (activities/portal.ts). None: the signal's transaction never committed, so the candidate's
+    // page still asks for referees; wait for their next attempt, as before, until the deadline.
+    nominated = await nominations.listNominated({ requestId });
+    if (!nominated) inbox.nominated = undefined;
+  }
 
   const referees = new Map<string, Tracked>();
   const start = async (refereeId: string, optional: boolean) => {
@@ -58,8 +70,7 @@ export async function collectReferences(c: {
     // A child that fails for good counts as silent, so the request can still conclude.
     handle.result().then((r) => (tracked.outcome = r.outcome), () => (tracked.outcome = 'expired'));
   };
-  // The nomination that committed, which is not always the one whose signal came first (activities/portal.ts).
-  for (const r of await nominations.listNominated({ requestId })) await start(r.refereeId, r.optional);
+  for (const r of nominated) await start(r.refereeId, r.optional);
 
   const active = () => [...referees.values()];
   const answered = () => active().filter((r) => r.outcome === 'answered').length;

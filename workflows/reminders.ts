@@ -8,6 +8,8 @@ export type ReminderLoop = {
   deadlineAt: number;
   plan: ReminderPlan;
   remind: (n: number) => Promise<void>;
+  /** reminders this person already had before this wait (it waits again after a nomination that never committed) */
+  alreadySent?: number;
   /** told the next reminder's time (undefined: none left before the deadline) before each wait */
   onWait?: (nextReminderAt: number | undefined) => void;
   label: string;
@@ -15,11 +17,11 @@ export type ReminderLoop = {
 
 /**
  * Waits for a person until a deadline, reminding them every `intervalSeconds` (counted from the
- * last mail), never inside quiet hours and never more than `maxCount` times. Returns whether
- * they acted; the deadline passing is an outcome, not an error.
+ * last mail), never inside quiet hours and never more than `maxCount` times in all. Returns
+ * whether they acted and the reminders sent in all; the deadline passing is an outcome, not an error.
  */
 export async function waitWithReminders(loop: ReminderLoop): Promise<{ acted: boolean; remindersSent: number }> {
-  let sent = 0;
+  let sent = loop.alreadySent ?? 0;
   let lastMailAt = Date.now();
   while (!loop.done() && Date.now() < loop.deadlineAt) {
     const due = sent < loop.plan.maxCount ? outsideQuietHours(lastMailAt + loop.plan.intervalSeconds * 1000, loop.plan.quietHours) : Infinity;

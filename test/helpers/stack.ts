@@ -47,6 +47,8 @@ export type StackOptions = {
   /** the fake Lever's per-key permissions (a key named here is accepted too), e.g. a key without confidential access */
   keyPermissions?: KeyPermissions;
   leverRequestsPerSecond?: number;
+  /** PAGE_COMMIT_WAIT_SECONDS: how long a run waits for what the candidate's page signalled to commit */
+  pageCommitWaitSeconds?: number;
   /** the worker's pool for Lever calls (WORKER_LEVER_ACTIVITY_SLOTS) */
   workerLeverActivitySlots?: number;
   /** false: the worker has no Chromium (CHROMIUM_PATH unset), as in an image built without it */
@@ -88,6 +90,7 @@ export async function startStack(opts: StackOptions = {}) {
     LOG_LEVEL: 'silent',
     ...(opts.chromium === false ? {} : { CHROMIUM_PATH: loadTestEnv().CHROMIUM_PATH }),
     ...(opts.leverRequestsPerSecond ? { LEVER_REQUESTS_PER_SECOND: String(opts.leverRequestsPerSecond) } : {}),
+    ...(opts.pageCommitWaitSeconds ? { PAGE_COMMIT_WAIT_SECONDS: String(opts.pageCommitWaitSeconds) } : {}),
     ...(opts.workerLeverActivitySlots ? { WORKER_LEVER_ACTIVITY_SLOTS: String(opts.workerLeverActivitySlots) } : {}),
   });
   const db = createDb(config.DATABASE_URL, 5);
