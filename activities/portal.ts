@@ -7,7 +7,6 @@ import { type ActivityDeps, callingWorkflow } from './deps';
 import { RecordNotFound } from './errors';
 import { portalMails } from './portal-mails';
 
-
 /**
  * The portal's side effects: referee invitations and reminders, candidate reminders, expiry and
  * conclusion. Each records its timeline event under a key (workflow + step), so a retry
@@ -35,10 +34,12 @@ export function portalActivities(deps: ActivityDeps) {
     async listNominated(input: { requestId: string }): Promise<{ refereeId: string; optional: boolean }[] | null> {
       // The mark first, then the referees: a commit landing between two reads must not show the
       // mark without its referees (that run would invite nobody and close the request as expired).
-      const nominated = Boolean((await findRequest(deps.db, input.requestId))?.nominatedAt);
+      if (!(await findRequest(deps.db, input.requestId))?.nominatedAt) {
+        if (stillWaiting()) throw ApplicationFailure.retryable('the nomination is not committed yet', 'NominationNotCommitted');
+        return null;
+      }
       const referees = (await listReferees(deps.db, input.requestId)).filter((r) => r.status !== 'replaced');
-      if (!nominated && stillWaiting()) throw ApplicationFailure.retryable('the nomination is not committed yet', 'NominationNotCommitted');
-      return nominated ? referees.map((r) => ({ refereeId: r.id, optional: r.optional })) : null;
+      return referees.map((r) => ({ refereeId: r.id, optional: r.optional }));
     },
 
     /**
@@ -46,10 +47,10 @@ export function portalActivities(deps: ActivityDeps) {
      * the replacement that committed, whichever attempt's signal the run heard. None past
      * PAGE_COMMIT_WAIT_SECONDS: the replacement never committed, and the referee it named stays.
      */
-    async replacementOf(input: { requestId: string; refereeId: string }): Promise<{ refereeId: string; optional: boolean } | null> {
+    async replacementOf(input: { refereeId: string }): Promise<{ refereeId: string; optional: boolean } | null> {
       const fresh = await findReplacement(deps.db, input.refereeId);
       if (!fresh && stillWaiting()) throw ApplicationFailure.retryable('the replacement is not committed yet', 'NominationNotCommitted');
-      return fresh && fresh.requestId === input.requestId ? { refereeId: fresh.id, optional: fresh.optional } : null;
+      return fresh ? { refereeId: fresh.id, optional: fresh.optional } : null;
     },
 
     async remindCandidate(input: { requestId: string; n: number }): Promise<void> {

@@ -1,6 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { refereeReplaced, refereeStatusQuery, refereeWorkflowId, statusQuery } from '../workflows/definitions';
-import { answerAs, giveReferences, linkIn, newcomerOf, refereesOf, replaceReferee, startCheck, until, waitForStatus } from './helpers/journey';
+import { listReferees } from '../src/db/referees';
+import { answerAs, giveReferences, linkIn, newcomerOf, replaceReferee, startCheck, until, waitForStatus } from './helpers/journey';
 import { Visitor } from './helpers/portal';
 import { startStack, type Stack } from './helpers/stack';
 
@@ -20,12 +21,11 @@ afterAll(() => stack.close());
 async function withSilentReferee(opp: string) {
   const { handle, requestId } = await startCheck(stack, opp);
   await giveReferences(stack, opp, { answer: 1 });
-  const silent = refereesOf(opp)[1];
+  const [, silent] = await listReferees(stack.db, requestId);
   const mail = await stack.catcher.waitFor((m) => m.to.includes(silent.email));
   const silentLink = linkIn(mail.text, 'referee')!;
-  const [{ id }] = await stack.db.query<{ id: string }>('select id from referees where request_id = $1 and email = $2', [requestId, silent.email]);
   await waitForStatus(handle, (s) => s.step === 'awaiting-referees');
-  return { handle, requestId, silentId: id, silentLink };
+  return { handle, requestId, silentId: silent.id, silentLink };
 }
 
 const refereeRun = (refereeId: string) => stack.client.workflow.getHandle(refereeWorkflowId(refereeId));

@@ -91,7 +91,7 @@ export async function collectReferences(c: {
       if (!old || old.outcome) continue;
       // The replacement that committed, which is not always the one whose signal came first
       // (activities/portal.ts). None committed: the referee stays, and is still waited for.
-      const fresh = await nominations.replacementOf({ requestId, refereeId: oldRefereeId });
+      const fresh = await nominations.replacementOf({ refereeId: oldRefereeId });
       if (!fresh) continue;
       referees.delete(oldRefereeId);
       await old.handle.signal(refereeWithdrawn).catch(() => undefined);
